@@ -1,0 +1,104 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode, strict concurrency.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .executable(name: "switchyard-bench", targets: ["switchyard-bench"]),
+        // Adapter libraries: each builds to lib<name>.so beside the executables.
+        .library(name: "textkit", type: .dynamic, targets: ["TextKitPlugin"]),
+        .library(name: "switchyard_ffi", type: .dynamic, targets: ["FFIAdapterPlugin"]),
+        .library(name: "switchyard_bun", type: .dynamic, targets: ["BunAdapterPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // The C ABI (include/switchyard/adapter.h) exposed to Swift.
+        .target(name: "SwitchyardABI", path: "Sources/SwitchyardABI"),
+        // libffi as a system library, plus C accessors for its ffi_type_* globals.
+        .systemLibrary(
+            name: "CLibFFI", path: "Sources/CLibFFI", pkgConfig: "libffi",
+            providers: [.apt(["libffi-dev"])]),
+        .target(name: "CFFI", dependencies: ["CLibFFI"], path: "Sources/CFFI"),
+        .target(name: "SwitchyardJSON", path: "Sources/SwitchyardJSON", swiftSettings: strict),
+        .target(
+            name: "SwitchyardFFI", dependencies: ["CFFI", "SwitchyardJSON"],
+            path: "Sources/SwitchyardFFI", swiftSettings: strict),
+        .target(
+            name: "SwitchyardRuntime",
+            dependencies: [
+                "SwitchyardABI", "SwitchyardFFI", "SwitchyardJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/SwitchyardRuntime", swiftSettings: strict),
+        .target(
+            name: "SwitchyardEngine",
+            dependencies: [
+                "SwitchyardRuntime", "SwitchyardJSON",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/SwitchyardEngine", swiftSettings: strict),
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/switchyard", swiftSettings: strict),
+        .executableTarget(
+            name: "switchyard-bench",
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON", "CFFI",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Sources/switchyard-bench", swiftSettings: strict),
+
+        // Adapters. Each is loaded with dlopen by the host; none is linked into it.
+        .target(name: "TextKitPlugin", dependencies: ["SwitchyardABI"], path: "Plugins/textkit",
+                exclude: ["Makefile"]),
+        .target(
+            name: "FFIAdapterPlugin",
+            dependencies: ["SwitchyardABI", "SwitchyardFFI", "SwitchyardJSON"],
+            path: "Plugins/ffi", swiftSettings: strict),
+        .target(
+            name: "BunAdapterPlugin",
+            dependencies: [
+                "SwitchyardABI", "SwitchyardJSON",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Plugins/bun", swiftSettings: strict),
+
+        .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardJSON"], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardFFITests", dependencies: ["SwitchyardFFI", "CFFI", "SwitchyardJSON"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardRuntimeTests",
+            dependencies: ["SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "BunAdapterTests",
+            dependencies: ["SwitchyardRuntime", "SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardEngineTests",
+            dependencies: ["SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardCLITests", dependencies: ["SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)

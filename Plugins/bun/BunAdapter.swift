@@ -1,0 +1,1 @@
+// The Bun adapter plugin.

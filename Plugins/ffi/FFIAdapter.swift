@@ -1,0 +1,1 @@
+// The ffi adapter plugin.

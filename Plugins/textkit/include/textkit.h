@@ -1,0 +1,1 @@
+/* textkit: the example C plugin. */

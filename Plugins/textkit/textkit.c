@@ -1,0 +1,1 @@
+#include "textkit.h"

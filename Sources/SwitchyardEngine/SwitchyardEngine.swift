@@ -1,0 +1,1 @@
+// The engine: filled in by the engine work.

@@ -1,0 +1,1 @@
+// The dlopen + libffi host: filled in by the FFI work.

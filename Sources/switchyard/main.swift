@@ -1,0 +1,1 @@
+print("switchyard: not yet")
