@@ -1,0 +1,158 @@
+import SwitchyardJSON
+
+/// A loaded project: `compozy.yaml` / `switchyard.yaml` plus every workflow file it lists.
+public struct ProjectConfig: Sendable {
+    /// `name`.
+    public var name: String
+    /// `version`.
+    public var version: String
+    /// The project directory every relative path is resolved against.
+    public var directory: String
+    /// The project file that was read (directory joined with its name).
+    public var file: String
+    /// `runtime`: how tools without an `adapter` run.
+    public var runtime: RuntimeConfig
+    /// `tools` declared in the project file.
+    public var tools: [ToolConfig]
+    /// `adapters`: libraries loaded with dlopen that serve `adapter: ID` tools.
+    public var adapters: [AdapterConfig]
+    /// `models`, kept as written for the agents module.
+    public var models: [JSONValue]
+    /// The workflows listed under `workflows: [{source}]`, in order.
+    public var workflows: [WorkflowConfig]
+    /// Project-wide environment variables (`env`), the lowest layer of a task's env.
+    public var env: [String: String]
+
+    /// Creates a project.
+    public init(name: String, version: String = "", directory: String, file: String = "",
+                runtime: RuntimeConfig = RuntimeConfig(), tools: [ToolConfig] = [],
+                adapters: [AdapterConfig] = [], models: [JSONValue] = [],
+                workflows: [WorkflowConfig] = [], env: [String: String] = [:]) {
+        self.name = name
+        self.version = version
+        self.directory = directory
+        self.file = file
+        self.runtime = runtime
+        self.tools = tools
+        self.adapters = adapters
+        self.models = models
+        self.workflows = workflows
+        self.env = env
+    }
+
+    /// The workflow with `id`, if the project has one.
+    public func workflow(_ id: String) -> WorkflowConfig? {
+        workflows.first { $0.id == id }
+    }
+
+    /// The tools a workflow sees: the project's, then its own (its own winning on a clash).
+    public func tools(visibleTo workflow: WorkflowConfig?) -> [String: ToolConfig] {
+        var byID: [String: ToolConfig] = [:]
+        for tool in tools { byID[tool.id] = tool }
+        for tool in workflow?.tools ?? [] { byID[tool.id] = tool }
+        return byID
+    }
+
+    /// `{name, version}` as the `.project` template variable.
+    public var templateValue: JSONValue {
+        ["name": .string(name), "version": .string(version)]
+    }
+}
+
+/// `runtime:` — the project's runtime for tools without an `adapter`.
+public struct RuntimeConfig: Sendable {
+    /// `type`: `bun` (default), `node` or `deno`.
+    public var type: String
+    /// `entrypoint`: the module exporting the tools, relative to the project directory.
+    public var entrypoint: String?
+    /// `permissions` (Deno-style flags), as written.
+    public var permissions: [String]
+    /// `mode`: `pooled` or `per_call`.
+    public var mode: String?
+    /// `workers`: pool size.
+    public var workers: Int?
+    /// `executable`: an explicit path to the runtime binary.
+    public var executable: String?
+    /// `tool_execution_timeout`.
+    public var toolExecutionTimeout: Duration?
+    /// `max_output_bytes`.
+    public var maxOutputBytes: Int?
+    /// The whole `runtime:` mapping as written, for adapters that read more.
+    public var raw: JSONValue
+
+    /// Creates a runtime configuration.
+    public init(type: String = "bun", entrypoint: String? = nil, permissions: [String] = [],
+                mode: String? = nil, workers: Int? = nil, executable: String? = nil,
+                toolExecutionTimeout: Duration? = nil, maxOutputBytes: Int? = nil,
+                raw: JSONValue = .emptyObject) {
+        self.type = type
+        self.entrypoint = entrypoint
+        self.permissions = permissions
+        self.mode = mode
+        self.workers = workers
+        self.executable = executable
+        self.toolExecutionTimeout = toolExecutionTimeout
+        self.maxOutputBytes = maxOutputBytes
+        self.raw = raw
+    }
+}
+
+/// One `adapters:` entry: a library loaded with dlopen that serves `adapter: ID` tools.
+public struct AdapterConfig: Sendable {
+    /// `id`, as tools name it in `adapter:`.
+    public var id: String
+    /// `library`: a path (relative to the project directory) or a bare `lib<name>.so` name.
+    public var library: String
+    /// `config`, passed to the adapter when it is created.
+    public var config: JSONValue
+
+    /// Creates an adapter entry.
+    public init(id: String, library: String, config: JSONValue = .emptyObject) {
+        self.id = id
+        self.library = library
+        self.config = config
+    }
+}
+
+/// A tool declaration, from the project file or a workflow file.
+public struct ToolConfig: Sendable {
+    /// `id`.
+    public var id: String
+    /// `description`.
+    public var description: String
+    /// `input`: JSON Schema of the input, if declared.
+    public var input: JSONValue?
+    /// `output`: JSON Schema of the output, if declared.
+    public var output: JSONValue?
+    /// `config`: passed to every call.
+    public var config: JSONValue
+    /// `env`: applied for each call.
+    public var env: [String: String]
+    /// `timeout` for each call.
+    public var timeout: Duration?
+    /// `adapter`: `nil` for the project runtime, `ffi`, or an `adapters:` id.
+    public var adapter: String?
+    /// `ffi`: the symbol description for `adapter: ffi` tools.
+    public var ffi: JSONValue?
+    /// The file that declares the tool.
+    public var file: String
+
+    /// Creates a tool declaration.
+    public init(id: String, description: String = "", input: JSONValue? = nil, output: JSONValue? = nil,
+                config: JSONValue = .emptyObject, env: [String: String] = [:], timeout: Duration? = nil,
+                adapter: String? = nil, ffi: JSONValue? = nil, file: String = "") {
+        self.id = id
+        self.description = description
+        self.input = input
+        self.output = output
+        self.config = config
+        self.env = env
+        self.timeout = timeout
+        self.adapter = adapter
+        self.ffi = ffi
+        self.file = file
+    }
+
+    /// The key of the adapter that serves this tool: `runtime` when `adapter` is absent.
+    public var adapterKey: String { adapter ?? "runtime" }
+}

@@ -1,0 +1,188 @@
+import SwitchyardJSON
+
+/// A workflow with every template and condition parsed and every tool id resolved: built once
+/// per workflow and shared by all its runs.
+final class CompiledWorkflow: Sendable {
+    let config: WorkflowConfig
+    /// Top-level tasks by id.
+    let tasks: [String: CompiledTask]
+    /// Where every run starts.
+    let first: CompiledTask?
+    let outputs: TemplatedValue?
+    /// Project env under workflow env (both literal layers; task env is templated).
+    let env: [String: String]
+    let agents: [String: JSONValue]
+
+    private init(config: WorkflowConfig, tasks: [String: CompiledTask], first: CompiledTask?,
+                 outputs: TemplatedValue?, env: [String: String], agents: [String: JSONValue]) {
+        self.config = config
+        self.tasks = tasks
+        self.first = first
+        self.outputs = outputs
+        self.env = env
+        self.agents = agents
+    }
+
+    /// Compiles `workflow`; problems are template/condition syntax errors and unknown tools.
+    static func compile(_ workflow: WorkflowConfig, project: ProjectConfig) -> (CompiledWorkflow, [ConfigError]) {
+        var problems: [ConfigError] = []
+        let tools = project.tools(visibleTo: workflow)
+        var agents: [String: JSONValue] = [:]
+        for agent in workflow.agents { if let id = agent["id"]?.stringValue { agents[id] = agent } }
+        var compiler = TaskCompiler(file: workflow.file, tools: tools, agents: agents)
+        var byID: [String: CompiledTask] = [:]
+        var first: CompiledTask?
+        for task in workflow.tasks {
+            let compiled = compiler.compile(task)
+            if byID[task.id] == nil { byID[task.id] = compiled }
+            if first == nil { first = compiled }
+        }
+        problems += compiler.problems
+        let outputs = workflow.outputs.map {
+            TemplatedValue.compile($0, at: "outputs", file: workflow.file, problems: &problems)
+        }
+        let env = project.env.merging(workflow.env) { _, workflowValue in workflowValue }
+        let compiled = CompiledWorkflow(config: workflow, tasks: byID, first: first, outputs: outputs,
+                                        env: env, agents: agents)
+        return (compiled, problems)
+    }
+}
+
+/// One task, parsed: the engine never looks at template text again.
+final class CompiledTask: Sendable {
+    let config: TaskConfig
+    var id: String { config.id }
+    /// Set when the id itself is a template (a collection child).
+    let idTemplate: Template?
+    let with: TemplatedValue?
+    let env: TemplatedValue?
+    let outputs: TemplatedValue?
+    let onSuccessWith: TemplatedValue?
+    let onErrorWith: TemplatedValue?
+    /// Skip test for ordinary tasks.
+    let skipCondition: Predicate?
+    /// Router: the template whose rendering is the route key.
+    let routeKey: Template?
+    /// Wait: the test on `signal`.
+    let signalCondition: Predicate?
+    let items: TemplatedValue?
+    let filter: Predicate?
+    let signalPayload: TemplatedValue?
+    let children: [CompiledTask]
+    let childTemplate: CompiledTask?
+    let processor: CompiledTask?
+    let routes: [(key: String, target: CompiledRoute)]
+    let tool: ToolConfig?
+
+    init(config: TaskConfig, idTemplate: Template?, with: TemplatedValue?, env: TemplatedValue?,
+         outputs: TemplatedValue?, onSuccessWith: TemplatedValue?, onErrorWith: TemplatedValue?,
+         skipCondition: Predicate?, routeKey: Template?, signalCondition: Predicate?, items: TemplatedValue?,
+         filter: Predicate?, signalPayload: TemplatedValue?, children: [CompiledTask],
+         childTemplate: CompiledTask?, processor: CompiledTask?, routes: [(key: String, target: CompiledRoute)],
+         tool: ToolConfig?) {
+        self.config = config
+        self.idTemplate = idTemplate
+        self.with = with
+        self.env = env
+        self.outputs = outputs
+        self.onSuccessWith = onSuccessWith
+        self.onErrorWith = onErrorWith
+        self.skipCondition = skipCondition
+        self.routeKey = routeKey
+        self.signalCondition = signalCondition
+        self.items = items
+        self.filter = filter
+        self.signalPayload = signalPayload
+        self.children = children
+        self.childTemplate = childTemplate
+        self.processor = processor
+        self.routes = routes
+        self.tool = tool
+    }
+}
+
+/// Where a compiled route leads.
+enum CompiledRoute: Sendable {
+    case taskID(String)
+    case inline(CompiledTask)
+}
+
+/// Walks a task tree, parsing templates and conditions and resolving tool references.
+struct TaskCompiler {
+    let file: String
+    let tools: [String: ToolConfig]
+    let agents: [String: JSONValue]
+    var problems: [ConfigError] = []
+
+    init(file: String, tools: [String: ToolConfig], agents: [String: JSONValue]) {
+        self.file = file
+        self.tools = tools
+        self.agents = agents
+    }
+
+    private mutating func value(_ value: JSONValue?, _ path: String) -> TemplatedValue? {
+        guard let value else { return nil }
+        return TemplatedValue.compile(value, at: path, file: file, problems: &problems)
+    }
+
+    private mutating func predicate(_ text: String?, _ path: String) -> Predicate? {
+        guard let text else { return nil }
+        return Predicate.compile(text, at: path, file: file, problems: &problems)
+    }
+
+    mutating func compile(_ task: TaskConfig) -> CompiledTask {
+        let path = task.path
+        func at(_ key: String) -> String { DocumentReader.join(path, key) }
+        var idTemplate: Template?
+        if task.id.contains("{{") {
+            do { idTemplate = try Template(parsing: task.id) } catch {
+                problems.append(ConfigError(file: file, path: at("id"), reason: "template error: \(error)"))
+            }
+        }
+        var tool: ToolConfig?
+        if let toolID = task.tool {
+            tool = tools[toolID]
+            if tool == nil {
+                let known = tools.keys.sorted().joined(separator: ", ")
+                problems.append(ConfigError(file: file, path: at("tool"),
+                                            reason: "unknown tool \"\(toolID)\" (declared tools: \(known.isEmpty ? "none" : known))"))
+            }
+        }
+        if let agentID = task.agent, agents[agentID] == nil {
+            let known = agents.keys.sorted().joined(separator: ", ")
+            problems.append(ConfigError(file: file, path: at("agent"),
+                                        reason: "unknown agent \"\(agentID)\" (declared agents: \(known.isEmpty ? "none" : known))"))
+        }
+        var routeKey: Template?
+        var skipCondition: Predicate?
+        var signalCondition: Predicate?
+        switch task.type {
+        case .router:
+            if let condition = task.condition {
+                do { routeKey = try Template(parsing: condition) } catch {
+                    problems.append(ConfigError(file: file, path: at("condition"), reason: "template error: \(error)"))
+                }
+            }
+        case .wait: signalCondition = predicate(task.condition, at("condition"))
+        default: skipCondition = predicate(task.condition, at("condition"))
+        }
+        var routes: [(key: String, target: CompiledRoute)] = []
+        for route in task.routes {
+            switch route.target {
+            case .taskID(let id): routes.append((route.key, .taskID(id)))
+            case .inline(let inline): routes.append((route.key, .inline(compile(inline))))
+            }
+        }
+        let envValue: JSONValue? = task.env.isEmpty ? nil : .object(task.env.mapValues(JSONValue.string))
+        return CompiledTask(
+            config: task, idTemplate: idTemplate, with: value(task.with, at("with")), env: value(envValue, at("env")),
+            outputs: value(task.outputs, at("outputs")),
+            onSuccessWith: value(task.onSuccess?.with, at("on_success.with")),
+            onErrorWith: value(task.onError?.with, at("on_error.with")),
+            skipCondition: skipCondition, routeKey: routeKey, signalCondition: signalCondition,
+            items: value(task.items, at("items")), filter: predicate(task.filter, at("filter")),
+            signalPayload: value(task.signal?.payload, at("signal.payload")),
+            children: task.tasks.map { compile($0) }, childTemplate: task.task.map { compile($0) },
+            processor: task.processor.map { compile($0) }, routes: routes, tool: tool)
+    }
+}

@@ -1,0 +1,111 @@
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// Why a task failed: a message naming the task and, for tool failures, the tool error kind.
+public struct TaskFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// The `ToolError` kind (`timeout`, `tool_error`, ...) or `nil` for engine-level failures.
+    public var kind: String?
+
+    /// Creates a failure.
+    public init(_ message: String, kind: String? = nil) {
+        self.message = message
+        self.kind = kind
+    }
+
+    /// `error[KIND]: message` for tool failures, else the message.
+    public var description: String { kind.map { "error[\($0)]: \(message)" } ?? message }
+
+    /// `{"message", "kind"?}`.
+    public var json: JSONValue {
+        var members: [String: JSONValue] = ["message": .string(message)]
+        if let kind { members["kind"] = .string(kind) }
+        return .object(members)
+    }
+
+    init(json: JSONValue?) {
+        self.message = json?["message"]?.stringValue ?? json?.stringValue ?? json?.jsonString ?? "unknown error"
+        self.kind = json?["kind"]?.stringValue
+    }
+}
+
+/// The end of a workflow execution: what `switchyard run --json` prints.
+public struct WorkflowResult: Sendable, Hashable {
+    /// The execution id.
+    public var execID: String
+    /// The workflow.
+    public var workflowID: String
+    /// `SUCCESS`, `FAILED`, `TIMED_OUT` or `CANCELED`.
+    public var status: ExecutionStatus
+    /// The workflow output (`outputs` templates, or `{taskID: {output}}`).
+    public var output: JSONValue
+    /// `{"message": ...}` unless it succeeded.
+    public var error: JSONValue?
+
+    /// Creates a result.
+    public init(execID: String, workflowID: String, status: ExecutionStatus, output: JSONValue, error: JSONValue?) {
+        self.execID = execID
+        self.workflowID = workflowID
+        self.status = status
+        self.output = output
+        self.error = error
+    }
+
+    /// Exactly `{"exec_id","workflow_id","status","output","error": null | {"message"}}`.
+    public var json: JSONValue {
+        var errorValue = JSONValue.null
+        if let error { errorValue = ["message": .string(TaskFailure(json: error).message)] }
+        return ["exec_id": .string(execID), "workflow_id": .string(workflowID), "status": .string(status.rawValue),
+                "output": output, "error": errorValue]
+    }
+}
+
+/// What a running execution reports as it goes (for live progress lines and the API).
+public enum ExecutionEvent: Sendable {
+    /// A task started (not reported for tasks restored from a checkpoint).
+    case taskStarted(execID: String, taskID: String, path: String)
+    /// A task was found completed in the store and not run again.
+    case taskRestored(execID: String, taskID: String, path: String, status: ExecutionStatus)
+    /// A task ended.
+    case taskFinished(execID: String, taskID: String, path: String, status: ExecutionStatus, error: TaskFailure?)
+    /// A tool call failed (each attempt); `error` is what the CLI prints as `error[KIND]: ...`.
+    case toolFailed(execID: String, taskID: String, error: ToolError)
+    /// A progress event from a running tool.
+    case toolProgress(execID: String, taskID: String, progress: JSONValue)
+    /// A log line from a running tool.
+    case toolLog(execID: String, taskID: String, level: ToolLogLevel, message: String)
+}
+
+/// Receives `ExecutionEvent`s; called from many tasks at once, so it must be thread-safe.
+public typealias ExecutionObserver = @Sendable (ExecutionEvent) -> Void
+
+/// A request the engine refuses before running anything.
+public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of refusal.
+    public struct Kind: RawRepresentable, Sendable, Hashable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// No workflow with that id in the project.
+        public static let unknownWorkflow = Kind(rawValue: "unknown_workflow")
+        /// No execution with that id in the store.
+        public static let unknownExecution = Kind(rawValue: "unknown_execution")
+        /// The input fails the workflow's input schema.
+        public static let invalidInput = Kind(rawValue: "invalid_input")
+        /// The workflow has configuration problems.
+        public static let config = Kind(rawValue: "config")
+    }
+
+    /// What kind of refusal.
+    public var kind: Kind
+    /// A message naming what was wrong.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import SwitchyardJSON
+import SwitchyardRuntime
+
+extension ExecutionRun {
+    /// One attempt of a task's own work, by type.
+    func body(_ task: CompiledTask, id: String, path: String, parentExecID: String, input: JSONValue,
+              scope: Scope) async -> Attempt {
+        do {
+            switch task.config.type {
+            case .basic: return try await callTool(task, id: id, input: input, scope: scope)
+            case .router: return try await route(task, id: id, path: path, parentExecID: parentExecID, input: input, scope: scope)
+            case .parallel, .composite:
+                return await runParallel(task, path: path, parentExecID: parentExecID, input: input, scope: scope)
+            case .collection:
+                return try await runCollection(task, path: path, parentExecID: parentExecID, input: input, scope: scope)
+            case .aggregate:
+                guard let outputs = task.outputs else { return Attempt(status: .success) }
+                var attempt = Attempt(status: .success, output: try outputs.render(context(scope, input: input)))
+                attempt.skipOutputsTransform = true
+                return attempt
+            case .signal: return try await sendSignal(task, input: input, scope: scope)
+            case .wait: return try await waitForSignal(task, id: id, path: path, parentExecID: parentExecID,
+                                                        input: input, scope: scope)
+            }
+        } catch let failure as TaskFailure {
+            return Attempt(status: .failed, error: failure)
+        } catch {
+            return .failed("task \"\(id)\": \(error)")
+        }
+    }
+
+    private func callTool(_ task: CompiledTask, id: String, input: JSONValue, scope: Scope) async throws -> Attempt {
+        if let agent = task.config.agent {
+            return .failed("task \"\(id)\": agent \"\(agent)\": agents are not supported yet")
+        }
+        guard let tool = task.tool else {
+            return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: "not_found")
+        }
+        guard let adapter = engine.adapters[tool.adapterKey] else {
+            let which = tool.adapter.map { "adapter \"\($0)\"" } ?? "the project runtime"
+            return .failed("tool \"\(tool.id)\": \(which) is not available", kind: "not_found")
+        }
+        var env = workflow.env.merging(tool.env) { _, toolValue in toolValue }
+        if let taskEnv = task.env {
+            for (name, value) in try taskEnv.render(context(scope, input: input)).objectValue ?? [:] {
+                env[name] = value.stringValue ?? value.jsonString
+            }
+        }
+        let request = ToolCallRequest(toolID: tool.id, input: input, config: tool.config, env: env,
+                                      timeout: tool.timeout ?? task.config.timeout)
+        let execID = self.execID
+        do {
+            let output = try await adapter.run(request) { event in
+                switch event {
+                case .progress(let progress): self.emit(.toolProgress(execID: execID, taskID: id, progress: progress))
+                case .log(let level, let message):
+                    self.emit(.toolLog(execID: execID, taskID: id, level: level, message: message))
+                case .result: break
+                }
+            }
+            return Attempt(status: .success, output: output.objectValue != nil ? output : ["value": output])
+        } catch {
+            if Task.isCancelled { return .canceled }
+            let toolError = error as? ToolError ?? ToolError(.protocol, "\(error)", toolID: tool.id)
+            emit(.toolFailed(execID: execID, taskID: id, error: toolError))
+            var message = "task \"\(id)\": tool \"\(tool.id)\": \(toolError.message)"
+            if let details = toolError.details, !details.isEmpty { message += " (\(details))" }
+            return .failed(message, kind: toolError.kind.rawValue,
+                           status: toolError.kind == .timeout ? .timedOut : .failed)
+        }
+    }
+
+    private func route(_ task: CompiledTask, id: String, path: String, parentExecID: String, input: JSONValue,
+                       scope: Scope) async throws -> Attempt {
+        guard let template = task.routeKey else { return .failed("router \"\(id)\" has no condition") }
+        let key = routeKey(try template.render(context(scope, input: input)))
+        guard let route = task.routes.first(where: { $0.key == key }) else {
+            let keys = task.routes.map(\.key).joined(separator: ", ")
+            return .failed("router \"\(id)\": no route for \"\(key)\" (routes: \(keys))")
+        }
+        switch route.target {
+        case .taskID(let next):
+            return Attempt(status: .success, output: ["condition": .string(key), "route_taken": .string(next)], next: next)
+        case .inline(let inline):
+            let child = await execute(inline, id: inline.id, path: "\(path)/\(key)", parent: parentExecID,
+                                      baseInput: input, overrideInput: nil, scope: scope)
+            var attempt = Attempt(status: child.status,
+                                  output: ["condition": .string(key), "route_taken": .string(inline.id), "output": child.output],
+                                  error: child.error)
+            attempt.next = child.status == .success ? inline.config.onSuccess?.next : inline.config.onError?.next
+            attempt.childValues[child.id] = child.templateValue
+            return attempt
+        }
+    }
+
+    private func sendSignal(_ task: CompiledTask, input: JSONValue, scope: Scope) async throws -> Attempt {
+        guard let spec = task.config.signal else { return .failed("signal task \"\(task.id)\" has no signal") }
+        let payload = try task.signalPayload?.render(context(scope, input: input)) ?? .emptyObject
+        let delivered = await engine.signal(Signal(name: spec.id, payload: payload))
+        return Attempt(status: .success,
+                       output: ["signal": .string(spec.id), "payload": payload, "delivered": .int(Int64(delivered))])
+    }
+
+    private enum WaitEnd: Sendable { case signal(Signal), timedOut, canceled }
+
+    private func waitForSignal(_ task: CompiledTask, id: String, path: String, parentExecID: String,
+                               input: JSONValue, scope: Scope) async throws -> Attempt {
+        guard let name = task.config.waitFor else { return .failed("wait task \"\(id)\" has no wait_for") }
+        try await store.updateWorkflow(execID: execID, status: .waiting, output: nil, error: nil)
+        let baseContext = context(scope, input: input).objectValue ?? [:]
+        let condition = task.signalCondition
+        let matches: @Sendable (Signal) -> Bool = { signal in
+            guard let condition else { return true }
+            var members = baseContext
+            members["signal"] = signal.json
+            return (try? condition.isTrue(.object(members))) ?? false
+        }
+        let hub = engine.signals
+        let execID = self.execID
+        let waitID = UUID()
+        let (end, _) = await withDeadline(task.config.timeout, onTimeout: { WaitEnd.timedOut }) {
+            let signal = await withTaskCancellationHandler {
+                await hub.wait(id: waitID, execID: execID, name: name, matches: matches)
+            } onCancel: {
+                Task { await hub.cancelWait(waitID) }
+            }
+            return signal.map(WaitEnd.signal) ?? .canceled
+        }
+        try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
+        switch end {
+        case .canceled:
+            return .canceled
+        case .timedOut:
+            let limit = task.config.timeout.map(GoDuration.format) ?? ""
+            var attempt = Attempt.failed("wait \"\(id)\" timed out after \(limit) waiting for signal \"\(name)\"",
+                                         kind: "timeout", status: .timedOut)
+            attempt.output = ["timed_out": true]
+            attempt.next = task.config.onTimeout
+            return attempt
+        case .signal(let signal):
+            var output: [String: JSONValue] = ["signal": signal.json]
+            var attempt = Attempt(status: .success)
+            if let processor = task.processor {
+                var processorScope = scope
+                processorScope.extra["signal"] = signal.json
+                let processorID = processor.config.id.contains("{{") ? "\(id)-processor" : processor.config.id
+                let result = await execute(processor, id: processorID, path: "\(path)/processor", parent: parentExecID,
+                                           baseInput: merge(input, ["signal": signal.json]), overrideInput: nil,
+                                           scope: processorScope)
+                output["processor_output"] = result.output
+                attempt.childValues[result.id] = result.templateValue
+                if result.status != .success {
+                    attempt.status = result.status
+                    attempt.error = result.error
+                }
+            }
+            attempt.output = .object(output)
+            return attempt
+        }
+    }
+}

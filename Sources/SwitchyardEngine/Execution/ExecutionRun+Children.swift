@@ -1,0 +1,174 @@
+import SwitchyardJSON
+
+/// One child to run under a parent.
+struct ChildSpec: Sendable {
+    let task: CompiledTask
+    let id: String
+    let path: String
+    let scope: Scope
+}
+
+extension ExecutionRun {
+    /// parallel (concurrently, `max_workers`) and composite (in order).
+    func runParallel(_ task: CompiledTask, path: String, parentExecID: String, input: JSONValue,
+                     scope: Scope) async -> Attempt {
+        var childScope = scope
+        childScope.extra["parent"] = ["id": .string(task.id), "input": input]
+        let specs = task.children.map { ChildSpec(task: $0, id: $0.id, path: "\(path)/\($0.id)", scope: childScope) }
+        let workers = task.config.type == .composite ? 1 : (task.config.maxWorkers ?? 0)
+        let outcomes = await runChildren(specs, strategy: task.config.strategy, workers: workers,
+                                         parentExecID: parentExecID, input: input)
+        return parentAttempt(task, outcomes: outcomes, total: specs.count, metadata: nil)
+    }
+
+    /// collection: one child per (filtered) item, cloned from `task`, in batches.
+    func runCollection(_ task: CompiledTask, path: String, parentExecID: String, input: JSONValue,
+                       scope: Scope) async throws -> Attempt {
+        guard let template = task.childTemplate, let itemsValue = task.items else {
+            return .failed("collection \"\(task.id)\" needs items and task")
+        }
+        let taskContext = context(scope, input: input)
+        let rendered = try itemsValue.render(taskContext)
+        let items: [JSONValue]
+        switch rendered {
+        case .array(let list): items = list
+        case .object(let members): items = members.keys.sorted().map { ["key": .string($0), "value": members[$0]!] }
+        case .null: items = []
+        default:
+            return .failed("collection \"\(task.id)\": items must be a list, got \(rendered.typeName) \(rendered.jsonString.prefix(80))")
+        }
+        let config = task.config
+        var baseScope = scope
+        baseScope.extra["parent"] = ["id": .string(task.id), "input": input]
+        var specs: [ChildSpec] = []
+        specs.reserveCapacity(items.count)
+        var skipped = 0
+        for (index, item) in items.enumerated() {
+            var itemScope = baseScope
+            itemScope.extra[config.itemVar] = item
+            itemScope.extra[config.indexVar] = .int(Int64(index))
+            if let filter = task.filter {
+                let keep: Bool
+                do { keep = try filter.isTrue(context(itemScope, input: input)) } catch {
+                    return .failed("collection \"\(task.id)\": filter on item \(index): \(error)")
+                }
+                if !keep { skipped += 1; continue }
+            }
+            var childID = template.config.id
+            if let idTemplate = template.idTemplate {
+                do { childID = try idTemplate.renderText(context(itemScope, input: input)) } catch {
+                    return .failed("collection \"\(task.id)\": child id for item \(index): \(error)")
+                }
+            } else {
+                childID = "\(childID)-\(index)"
+            }
+            specs.append(ChildSpec(task: template, id: childID, path: "\(path)[\(index)]", scope: itemScope))
+        }
+        let workers = config.mode == .sequential ? 1 : (config.maxWorkers ?? engine.defaultCollectionWorkers)
+        let batchSize = (config.batch ?? 0) > 0 ? config.batch! : max(specs.count, 1)
+        var outcomes: [TaskOutcome?] = []
+        outcomes.reserveCapacity(specs.count)
+        var start = 0
+        while start < specs.count {
+            let batch = Array(specs[start..<min(start + batchSize, specs.count)])
+            let batchOutcomes = await runChildren(batch, strategy: config.strategy, workers: workers,
+                                                  parentExecID: parentExecID, input: input)
+            outcomes += batchOutcomes
+            start += batch.count
+            if batchOutcomes.contains(where: { decides(config.strategy, $0) }) || Task.isCancelled { break }
+        }
+        outcomes += Array(repeating: nil, count: specs.count - outcomes.count)
+        let metadata: JSONValue = ["item_count": .int(Int64(items.count)), "skipped_count": .int(Int64(skipped))]
+        return parentAttempt(task, outcomes: outcomes, total: specs.count, metadata: metadata)
+    }
+
+    /// Whether `outcome` settles the parent early: a failure under fail_fast, a success under race.
+    private func decides(_ strategy: ParallelStrategy, _ outcome: TaskOutcome?) -> Bool {
+        guard let outcome else { return false }
+        switch strategy {
+        case .failFast: return outcome.status != .success
+        case .race: return outcome.status == .success
+        case .waitAll, .bestEffort: return false
+        }
+    }
+
+    /// Runs `specs` with at most `workers` at once (0: all at once), in order of the list.
+    /// A deciding outcome cancels the rest; unstarted children come back `nil`.
+    func runChildren(_ specs: [ChildSpec], strategy: ParallelStrategy, workers: Int, parentExecID: String,
+                     input: JSONValue) async -> [TaskOutcome?] {
+        let limit = workers > 0 ? min(workers, specs.count) : specs.count
+        return await withTaskGroup(of: (Int, TaskOutcome).self) { group in
+            var outcomes = [TaskOutcome?](repeating: nil, count: specs.count)
+            var nextIndex = 0
+            func launch() {
+                let index = nextIndex
+                let spec = specs[index]
+                nextIndex += 1
+                group.addTask {
+                    (index, await self.execute(spec.task, id: spec.id, path: spec.path, parent: parentExecID,
+                                               baseInput: input, overrideInput: nil, scope: spec.scope))
+                }
+            }
+            while nextIndex < limit { launch() }
+            var stopped = false
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                if !stopped, decides(strategy, outcome) {
+                    stopped = true
+                    group.cancelAll()
+                }
+                if !stopped, !Task.isCancelled, nextIndex < specs.count { launch() }
+            }
+            return outcomes
+        }
+    }
+
+    /// The parent output `{outputs, progress_info[, collection_metadata]}` and its status.
+    private func parentAttempt(_ task: CompiledTask, outcomes: [TaskOutcome?], total: Int,
+                               metadata: JSONValue?) -> Attempt {
+        var outputs: [String: JSONValue] = [:]
+        var childValues: [String: JSONValue] = [:]
+        var success = 0, failed = 0, canceled = 0, timedOut = 0
+        var firstFailure: TaskOutcome?
+        for outcome in outcomes {
+            guard let outcome else { canceled += 1; continue }
+            outputs[outcome.id] = outcome.output
+            childValues[outcome.id] = outcome.templateValue
+            for (id, value) in outcome.childValues { childValues[id] = value }
+            switch outcome.status {
+            case .success: success += 1
+            case .timedOut: timedOut += 1
+            case .canceled: canceled += 1
+            default: failed += 1
+            }
+            if outcome.status != .success, outcome.status != .canceled, firstFailure == nil { firstFailure = outcome }
+        }
+        let strategy = task.config.strategy
+        let succeeded: Bool
+        switch strategy {
+        case .waitAll, .failFast: succeeded = success == total
+        case .bestEffort: succeeded = success > 0 || total == 0
+        case .race: succeeded = success > 0
+        }
+        let status: ExecutionStatus = Task.isCancelled && !succeeded ? .canceled : (succeeded ? .success : .failed)
+        let completed = success + failed + timedOut
+        var progress: [String: JSONValue] = [
+            "total_children": .int(Int64(total)), "success_count": .int(Int64(success)),
+            "failed_count": .int(Int64(failed)), "canceled_count": .int(Int64(canceled)),
+            "timed_out_count": .int(Int64(timedOut)),
+            "completion_rate": .double(total == 0 ? 1 : Double(completed) / Double(total)),
+        ]
+        progress["overall_status"] = .string(status.rawValue)
+        var output: [String: JSONValue] = ["outputs": .object(outputs), "progress_info": .object(progress)]
+        if let metadata { output["collection_metadata"] = metadata }
+        var attempt = Attempt(status: status, output: .object(output), childValues: childValues,
+                              outputsSubject: .object(outputs))
+        if !succeeded, status != .canceled {
+            let reason = firstFailure.map { "\($0.id): \($0.error?.message ?? $0.status.rawValue)" } ?? "no child succeeded"
+            attempt.error = TaskFailure("\(task.config.type.rawValue) task \"\(task.id)\" (\(strategy.rawValue)): "
+                                        + "\(failed + timedOut) of \(total) children failed; first: \(reason)",
+                                        kind: firstFailure?.error?.kind)
+        }
+        return attempt
+    }
+}

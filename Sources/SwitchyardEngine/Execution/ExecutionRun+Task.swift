@@ -1,0 +1,179 @@
+import Foundation
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// One attempt's result, before checkpointing.
+struct Attempt: Sendable {
+    var status: ExecutionStatus
+    var output: JSONValue = .emptyObject
+    var error: TaskFailure?
+    var next: String?
+    var childValues: [String: JSONValue] = [:]
+    /// What `.output` means under the task's `outputs:` (a parent's children outputs map).
+    var outputsSubject: JSONValue?
+    /// Aggregate tasks compute their output from `outputs:` themselves.
+    var skipOutputsTransform = false
+
+    static func failed(_ message: String, kind: String? = nil, status: ExecutionStatus = .failed) -> Attempt {
+        Attempt(status: status, error: TaskFailure(message, kind: kind))
+    }
+
+    static let canceled = Attempt(status: .canceled, error: TaskFailure("the task was canceled", kind: "canceled"))
+}
+
+extension ExecutionRun {
+    /// Runs one task execution: checkpoint lookup, input, skip condition, sleep, attempts with
+    /// retries and timeout, output checks and `outputs`, then the checkpoint write — which
+    /// completes before this returns, so before any next task starts.
+    func execute(_ task: CompiledTask, id: String, path: String, parent: String?, baseInput: JSONValue?,
+                 overrideInput: JSONValue?, scope: Scope) async -> TaskOutcome {
+        if let record = checkpoints[path], record.status.isCompleted {
+            emit(.taskRestored(execID: execID, taskID: record.taskID, path: path, status: record.status))
+            return restoredOutcome(task, record: record)
+        }
+        let taskExecID = checkpoints[path]?.taskExecID ?? UUID().uuidString.lowercased()
+        let createdAt = checkpoints[path]?.createdAt ?? Timestamp.now()
+        var record = TaskExecutionRecord(taskExecID: taskExecID, taskID: id, workflowExecID: execID, path: path,
+                                         parent: parent, status: .running, input: .emptyObject,
+                                         createdAt: createdAt, updatedAt: createdAt)
+        // While `with` renders, `.input` is what the task inherits (its parent's input), or the
+        // workflow input for a top-level task.
+        var input = baseInput ?? .emptyObject
+        var attempt: Attempt
+        do {
+            if let with = task.with {
+                input = merge(input, try with.render(context(scope, input: baseInput ?? self.input)))
+            }
+            if let overrideInput { input = merge(input, overrideInput) }
+            record.input = input
+            attempt = try await run(task, id: id, path: path, record: &record, input: input, scope: scope)
+        } catch let failure as TaskFailure {
+            attempt = Attempt(status: .failed, error: failure)
+        } catch {
+            attempt = .failed("task \"\(id)\": \(error)")
+        }
+        if attempt.status == .canceled || (Task.isCancelled && attempt.status != .success) {
+            attempt.status = .canceled
+            attempt.error = attempt.error ?? Attempt.canceled.error
+        }
+        record.status = attempt.status
+        record.output = attempt.output
+        record.error = attempt.error?.json
+        record.updatedAt = Timestamp.now()
+        do {
+            try await store.saveTask(record)
+        } catch {
+            attempt.status = .failed
+            attempt.error = TaskFailure("cannot checkpoint task \"\(id)\": \(error)", kind: "store")
+        }
+        emit(.taskFinished(execID: execID, taskID: id, path: path, status: attempt.status, error: attempt.error))
+        return TaskOutcome(id: id, path: path, status: attempt.status, input: input, output: attempt.output,
+                           error: attempt.error, next: attempt.next, childValues: attempt.childValues)
+    }
+
+    /// Everything after the input is known. Throws `TaskFailure` for failures before the body.
+    private func run(_ task: CompiledTask, id: String, path: String, record: inout TaskExecutionRecord,
+                     input: JSONValue, scope: Scope) async throws -> Attempt {
+        let taskContext = context(scope, input: input)
+        if let skip = task.skipCondition {
+            let passes: Bool
+            do { passes = try skip.isTrue(taskContext) } catch {
+                throw TaskFailure("task \"\(id)\": condition: \(error)")
+            }
+            if !passes { return Attempt(status: .success, output: ["skipped": true]) }
+        }
+        if let sleep = task.config.sleep {
+            do { try await Task.sleep(for: sleep) } catch { return .canceled }
+        }
+        record.status = task.config.type == .wait ? .waiting : .running
+        try await store.saveTask(record)
+        emit(.taskStarted(execID: execID, taskID: id, path: path))
+        let policy = task.config.retryPolicy ?? RetryPolicy(maximumAttempts: 1)
+        var attemptNumber = 1
+        let taskExecID = record.taskExecID
+        // A wait's timeout bounds the wait itself (it has `on_timeout`), not an attempt.
+        let deadline = task.config.type == .wait ? nil : task.config.timeout
+        while true {
+            let taskTimeout = deadline.map(GoDuration.format) ?? ""
+            var (attempt, _) = await withDeadline(deadline, onTimeout: {
+                Attempt.failed("task \"\(id)\" timed out after \(taskTimeout)", kind: "timeout", status: .timedOut)
+            }) {
+                await self.body(task, id: id, path: path, parentExecID: taskExecID, input: input, scope: scope)
+            }
+            if attempt.status == .success { attempt = checkOutput(attempt, id: id) }
+            if attempt.status == .success, let outputs = task.outputs, !attempt.skipOutputsTransform {
+                do {
+                    attempt.output = try outputs.render(context(scope, input: input,
+                                                                output: attempt.outputsSubject ?? attempt.output))
+                } catch {
+                    attempt = .failed("task \"\(id)\": outputs: \(error)")
+                }
+            }
+            let retryable = attempt.status == .failed || attempt.status == .timedOut
+            guard retryable, attemptNumber < policy.maximumAttempts, !Task.isCancelled else { return attempt }
+            attemptNumber += 1
+            do { try await Task.sleep(for: policy.delay(beforeAttempt: attemptNumber)) } catch { return .canceled }
+        }
+    }
+
+    /// A task whose output has a non-empty `error` field or `success: false` failed.
+    private func checkOutput(_ attempt: Attempt, id: String) -> Attempt {
+        guard let members = attempt.output.objectValue else { return attempt }
+        var failed = attempt
+        if let error = members["error"], Predicate.truthy(error) {
+            let message = error.stringValue ?? error["message"]?.stringValue ?? error.jsonString
+            failed.status = .failed
+            failed.error = TaskFailure("task \"\(id)\" returned an error: \(message)", kind: "tool_error")
+            return failed
+        }
+        if members["success"] == .bool(false) {
+            failed.status = .failed
+            failed.error = TaskFailure("task \"\(id)\" returned success: false", kind: "tool_error")
+            return failed
+        }
+        return attempt
+    }
+
+    /// The outcome of a task found completed in the store, with the flow decision it made.
+    func restoredOutcome(_ task: CompiledTask, record: TaskExecutionRecord) -> TaskOutcome {
+        var outcome = TaskOutcome(id: record.taskID, path: record.path, status: record.status, input: record.input,
+                                  output: record.output ?? .emptyObject,
+                                  error: record.error.map { TaskFailure(json: $0) })
+        switch task.config.type {
+        case .router:
+            if let key = outcome.output["condition"].map(routeKey), let route = task.routes.first(where: { $0.key == key }) {
+                switch route.target {
+                case .taskID(let next): outcome.next = next
+                case .inline(let inline):
+                    if let child = checkpoints["\(record.path)/\(key)"] {
+                        outcome.next = child.status == .success ? inline.config.onSuccess?.next : inline.config.onError?.next
+                    }
+                }
+            }
+        case .wait:
+            if record.status == .timedOut { outcome.next = task.config.onTimeout }
+        default:
+            break
+        }
+        // Children restored with their parent, so later templates still see `.tasks.CHILD`.
+        let prefix = record.path
+        for child in checkpoints.values where child.parent == record.taskExecID && child.path.hasPrefix(prefix) {
+            outcome.childValues[child.taskID] = TaskOutcome(
+                id: child.taskID, path: child.path, status: child.status, input: child.input,
+                output: child.output ?? .emptyObject, error: child.error.map { TaskFailure(json: $0) }
+            ).templateValue
+        }
+        return outcome
+    }
+
+    func routeKey(_ value: JSONValue) -> String {
+        value.stringValue ?? value.jsonString
+    }
+}
+
+/// `overlay` members over `base` members when both are objects; else `overlay`.
+func merge(_ base: JSONValue, _ overlay: JSONValue) -> JSONValue {
+    guard var members = base.objectValue, let extra = overlay.objectValue else { return overlay }
+    for (key, value) in extra { members[key] = value }
+    return .object(members)
+}

@@ -1,0 +1,174 @@
+import Foundation
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// One workflow execution in progress: its immutable inputs (compiled workflow, input,
+/// checkpoints found in the store) and the flow loop.
+final class ExecutionRun: Sendable {
+    let engine: WorkflowEngine
+    let workflow: CompiledWorkflow
+    let execID: String
+    let input: JSONValue
+    /// Task records found in the store at resume, by path. Completed ones are not run again.
+    let checkpoints: [String: TaskExecutionRecord]
+    let observer: ExecutionObserver?
+    /// Values every template context shares, built once per run.
+    let workflowValue: JSONValue
+    let envValue: JSONValue
+    let projectValue: JSONValue
+
+    init(engine: WorkflowEngine, workflow: CompiledWorkflow, execID: String, input: JSONValue,
+         checkpoints: [String: TaskExecutionRecord], observer: ExecutionObserver?) {
+        self.engine = engine
+        self.workflow = workflow
+        self.execID = execID
+        self.input = input
+        self.checkpoints = checkpoints
+        self.observer = observer
+        self.workflowValue = ["id": .string(workflow.config.id), "input": input, "status": "RUNNING",
+                              "exec_id": .string(execID)]
+        self.envValue = .object(workflow.env.mapValues(JSONValue.string))
+        self.projectValue = engine.project.templateValue
+    }
+
+    var store: any ExecutionStore { engine.store }
+
+    /// Runs the flow with an optional time budget and records the end in the store.
+    func run(timeout: Duration?) async -> WorkflowResult {
+        await engine.signals.open(execID)
+        let (flow, timedOut) = await withDeadline(timeout, onTimeout: { FlowEnd.timedOut }) {
+            await self.runFlow()
+        }
+        await engine.signals.close(execID)
+        var result: WorkflowResult
+        switch flow {
+        case .finished(let status, let output, let failure):
+            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: status, output: output,
+                                    error: failure?.json)
+        case .canceled(let output):
+            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: .canceled,
+                                    output: output, error: ["message": "the workflow was canceled"])
+        case .timedOut:
+            let limit = timeout.map(GoDuration.format) ?? "its time limit"
+            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: .timedOut,
+                                    output: .emptyObject, error: ["message": .string("the workflow timed out after \(limit)")])
+        }
+        if timedOut { result.status = .timedOut }
+        do {
+            try await store.updateWorkflow(execID: execID, status: result.status, output: result.output, error: result.error)
+        } catch {
+            result.status = .failed
+            result.error = ["message": .string("cannot record the result: \(error)")]
+        }
+        return result
+    }
+
+    enum FlowEnd: Sendable {
+        case finished(ExecutionStatus, JSONValue, TaskFailure?)
+        case canceled(JSONValue)
+        case timedOut
+    }
+
+    /// Follows the flow rules: start at the first task; next is the router's choice, else
+    /// `on_success.next` / `on_error.next`; no next ends the run; no implicit fall-through.
+    func runFlow() async -> FlowEnd {
+        var scope = Scope()
+        var ran: [String: JSONValue] = [:]
+        var current = workflow.first
+        var transitionWith: JSONValue?
+        while let task = current {
+            let outcome = await execute(task, id: task.id, path: task.id, parent: nil, baseInput: nil,
+                                        overrideInput: transitionWith, scope: scope)
+            scope.tasks[outcome.id] = outcome.templateValue
+            for (childID, value) in outcome.childValues { scope.tasks[childID] = value }
+            ran[outcome.id] = ["output": outcome.output]
+            if outcome.status == .canceled || Task.isCancelled {
+                return .canceled(.object(ran))
+            }
+            transitionWith = nil
+            let succeeded = outcome.status == .success
+            let transitionTemplate = succeeded ? task.onSuccessWith : task.onErrorWith
+            if let transitionTemplate {
+                do {
+                    transitionWith = try transitionTemplate.render(context(scope, input: outcome.input, output: outcome.output))
+                } catch {
+                    let failure = TaskFailure("task \"\(task.id)\": \(succeeded ? "on_success" : "on_error").with: \(error)")
+                    return .finished(.failed, .object(ran), failure)
+                }
+            }
+            if let override = outcome.next {
+                current = workflow.tasks[override]
+                continue
+            }
+            if !succeeded {
+                guard let next = task.config.onError?.next else {
+                    let reason = outcome.error?.message ?? "status \(outcome.status.rawValue)"
+                    let failure = TaskFailure("task \"\(outcome.id)\" failed with no error transition defined: \(reason)",
+                                              kind: outcome.error?.kind)
+                    return .finished(outcome.status == .timedOut ? .failed : .failed, .object(ran), failure)
+                }
+                current = workflow.tasks[next]
+                continue
+            }
+            if task.config.isFinal { break }
+            current = task.config.onSuccess?.next.flatMap { workflow.tasks[$0] }
+        }
+        guard let outputs = workflow.outputs else { return .finished(.success, .object(ran), nil) }
+        do {
+            var members = scope.extra
+            members["workflow"] = workflowValue
+            members["tasks"] = .object(scope.tasks)
+            members["input"] = input
+            members["env"] = envValue
+            members["project"] = projectValue
+            members["output"] = .object(ran)
+            return .finished(.success, try outputs.render(.object(members)), nil)
+        } catch {
+            return .finished(.failed, .object(ran), TaskFailure("workflow outputs: \(error)"))
+        }
+    }
+
+    /// The template context for a task: `.workflow .tasks .input/.with .env .project`, plus
+    /// `.item .index .parent .signal` from the scope, plus `.output` when given.
+    func context(_ scope: Scope, input: JSONValue, output: JSONValue? = nil) -> JSONValue {
+        var members = scope.extra
+        members["workflow"] = workflowValue
+        members["tasks"] = .object(scope.tasks)
+        members["input"] = input
+        members["with"] = input
+        members["env"] = envValue
+        members["project"] = projectValue
+        if let output { members["output"] = output }
+        return .object(members)
+    }
+
+    func emit(_ event: ExecutionEvent) { observer?(event) }
+}
+
+/// What a task sees of the rest of the run.
+struct Scope: Sendable {
+    /// `.tasks`: every task completed so far, `{id, input, output, status, error}`.
+    var tasks: [String: JSONValue] = [:]
+    /// `.item`, `.index` (or their `item_var`/`index_var` names), `.parent`, `.signal`.
+    var extra: [String: JSONValue] = [:]
+}
+
+/// How a task execution ended.
+struct TaskOutcome: Sendable {
+    var id: String
+    var path: String
+    var status: ExecutionStatus
+    var input: JSONValue
+    var output: JSONValue
+    var error: TaskFailure?
+    /// A router's route or a wait's `on_timeout`: overrides `on_success`/`on_error`.
+    var next: String?
+    /// Children to add to `.tasks` once the parent is done.
+    var childValues: [String: JSONValue] = [:]
+
+    /// `{id, input, output, status, error}`: the task under `.tasks.ID`.
+    var templateValue: JSONValue {
+        ["id": .string(id), "input": input, "output": output, "status": .string(status.rawValue),
+         "error": error?.json ?? .null]
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SwitchyardJSON
+
+/// A signal sent to waiting executions: `wait_for` matches its name.
+public struct Signal: Sendable, Hashable {
+    /// The signal name.
+    public var name: String
+    /// Its payload.
+    public var payload: JSONValue
+
+    /// Creates a signal.
+    public init(name: String, payload: JSONValue = .emptyObject) {
+        self.name = name
+        self.payload = payload
+    }
+
+    /// `{name, payload}`: the `.signal` template variable and the `signal` CEL variable.
+    public var json: JSONValue { ["name": .string(name), "payload": payload] }
+}
+
+/// Delivers signals to the wait tasks of the executions running in this engine.
+///
+/// Each live execution has a mailbox, so a signal that arrives just before its wait task starts
+/// is not lost; a waiting task takes the first signal with its name that passes its condition,
+/// and drops those of its name that fail it (a non-matching signal keeps it waiting).
+actor SignalHub {
+    private struct Waiter {
+        let execID: String
+        let name: String
+        let matches: @Sendable (Signal) -> Bool
+        let continuation: CheckedContinuation<Signal?, Never>
+    }
+
+    private var mailboxes: [String: [Signal]] = [:]
+    private var waiters: [UUID: Waiter] = [:]
+    private var canceledBeforeRegistration: Set<UUID> = []
+
+    func open(_ execID: String) { if mailboxes[execID] == nil { mailboxes[execID] = [] } }
+
+    func close(_ execID: String) { mailboxes[execID] = nil }
+
+    /// Sends `signal` to `execID` (or, with `nil`, to every live execution).
+    /// - Returns: how many executions received it (took it or queued it).
+    func send(_ signal: Signal, to execID: String?) -> Int {
+        let targets = execID.map { mailboxes[$0] == nil ? [] : [$0] } ?? Array(mailboxes.keys)
+        for target in targets {
+            if let (id, waiter) = waiters.first(where: { $0.value.execID == target && $0.value.name == signal.name }) {
+                if waiter.matches(signal) {
+                    waiters[id] = nil
+                    waiter.continuation.resume(returning: signal)
+                }
+            } else {
+                mailboxes[target, default: []].append(signal)
+            }
+        }
+        return targets.count
+    }
+
+    /// Waits for a signal named `name` to `execID` that `matches`; `nil` when canceled.
+    func wait(id: UUID, execID: String, name: String, matches: @escaping @Sendable (Signal) -> Bool) async -> Signal? {
+        if var queued = mailboxes[execID] {
+            var found: Signal?
+            queued.removeAll { signal in
+                guard found == nil, signal.name == name else { return false }
+                if matches(signal) { found = signal }
+                return true
+            }
+            mailboxes[execID] = queued
+            if let found { return found }
+        }
+        if canceledBeforeRegistration.remove(id) != nil { return nil }
+        return await withCheckedContinuation { continuation in
+            waiters[id] = Waiter(execID: execID, name: name, matches: matches, continuation: continuation)
+        }
+    }
+
+    /// Ends the wait `id` with `nil`.
+    func cancelWait(_ id: UUID) {
+        if let waiter = waiters.removeValue(forKey: id) {
+            waiter.continuation.resume(returning: nil)
+        } else {
+            canceledBeforeRegistration.insert(id)
+        }
+    }
+}

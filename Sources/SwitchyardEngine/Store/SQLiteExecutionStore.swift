@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import SwitchyardJSON
+
+/// The embedded store: one SQLite file in WAL mode through a GRDB `DatabasePool`, so many
+/// workflows (and readers such as `executions list`) share it concurrently.
+public final class SQLiteExecutionStore: ExecutionStore {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path`, creating its directory too.
+    /// - Parameter busyTimeout: how long a write waits for another process's lock before
+    ///   failing with `StoreError.Kind.locked`.
+    /// - Throws: `StoreError` — `.locked`, `.corrupt` (not a database), or `.unavailable`.
+    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.unavailable, location: path, message: "cannot create the directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout.seconds)
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL survives a killed process (only power loss can drop the newest
+            // commits) and keeps a checkpoint write cheap enough to do before every task.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw Self.storeError(error, location: path)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE workflow_executions (
+                    exec_id TEXT PRIMARY KEY NOT NULL,
+                    workflow_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    output TEXT,
+                    error TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX workflow_executions_created ON workflow_executions(created_at);
+                CREATE TABLE task_executions (
+                    task_exec_id TEXT PRIMARY KEY NOT NULL,
+                    task_id TEXT NOT NULL,
+                    workflow_exec_id TEXT NOT NULL REFERENCES workflow_executions(exec_id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    parent TEXT,
+                    status TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    output TEXT,
+                    error TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX task_executions_workflow ON task_executions(workflow_exec_id);
+                """)
+        }
+        return migrator
+    }
+
+    public func insertWorkflow(_ record: WorkflowExecutionRecord) async throws {
+        try await write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO workflow_executions (exec_id, workflow_id, status, input, output, error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    record.execID, record.workflowID, record.status.rawValue, record.input.jsonString,
+                    record.output?.jsonString, record.error?.jsonString, record.createdAt, record.updatedAt,
+                ])
+        }
+    }
+
+    public func updateWorkflow(execID: String, status: ExecutionStatus, output: JSONValue?, error: JSONValue?) async throws {
+        let now = Timestamp.now()
+        try await write { db in
+            try db.cachedStatement(sql: """
+                UPDATE workflow_executions SET status = ?, output = ?, error = ?, updated_at = ? WHERE exec_id = ?
+                """).execute(arguments: [status.rawValue, output?.jsonString, error?.jsonString, now, execID])
+        }
+    }
+
+    public func workflow(execID: String) async throws -> WorkflowExecutionRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM workflow_executions WHERE exec_id = ?", arguments: [execID])
+                .map(Self.workflowRecord)
+        }
+    }
+
+    public func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM workflow_executions ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                             arguments: [limit ?? -1])
+                .map(Self.workflowRecord)
+        }
+    }
+
+    public func saveTask(_ record: TaskExecutionRecord) async throws {
+        try await write { db in
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO task_executions
+                (task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    record.taskExecID, record.taskID, record.workflowExecID, record.path, record.parent,
+                    record.status.rawValue, record.input.jsonString, record.output?.jsonString,
+                    record.error?.jsonString, record.createdAt, record.updatedAt,
+                ])
+        }
+    }
+
+    public func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM task_executions WHERE workflow_exec_id = ? ORDER BY rowid",
+                             arguments: [workflowExecID])
+                .map(Self.taskRecord)
+        }
+    }
+
+    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws {
+        do {
+            try await pool.write(body)
+        } catch {
+            throw Self.storeError(error, location: path)
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.storeError(error, location: path)
+        }
+    }
+
+    private static func json(_ text: String?) -> JSONValue? {
+        guard let text else { return nil }
+        return (try? JSONValue(parsing: text)) ?? .string(text)
+    }
+
+    private static func workflowRecord(_ row: Row) -> WorkflowExecutionRecord {
+        WorkflowExecutionRecord(
+            execID: row["exec_id"], workflowID: row["workflow_id"],
+            status: ExecutionStatus(rawValue: row["status"]) ?? .pending,
+            input: json(row["input"]) ?? .emptyObject, output: json(row["output"]), error: json(row["error"]),
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    private static func taskRecord(_ row: Row) -> TaskExecutionRecord {
+        TaskExecutionRecord(
+            taskExecID: row["task_exec_id"], taskID: row["task_id"], workflowExecID: row["workflow_exec_id"],
+            path: row["path"], parent: row["parent"], status: ExecutionStatus(rawValue: row["status"]) ?? .pending,
+            input: json(row["input"]) ?? .emptyObject, output: json(row["output"]), error: json(row["error"]),
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    /// Names the cause: a lock held elsewhere and a damaged file each get their own message.
+    static func storeError(_ error: any Error, location: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let database = error as? DatabaseError else {
+            return StoreError(.query, location: location, message: "\(error)")
+        }
+        switch database.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(.locked, location: location,
+                              message: "the store is locked by another process or connection (gave up waiting)")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return StoreError(.corrupt, location: location,
+                              message: "the store file is not a SQLite database or is corrupt (\(database.message ?? "no detail"))")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
+            return StoreError(.unavailable, location: location,
+                              message: "cannot open the store file (\(database.message ?? "\(database.resultCode)"))")
+        default:
+            return StoreError(.query, location: location, message: database.message ?? "\(database)")
+        }
+    }
+}

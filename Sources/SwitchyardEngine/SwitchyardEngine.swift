@@ -1,1 +1,0 @@
-// The engine: filled in by the engine work.

@@ -1,0 +1,81 @@
+/// The whole-workflow checks that need more than one field: unknown task ids in transitions and
+/// routes, duplicate task ids, cycles, plus everything the compiler finds (template and
+/// condition syntax, unknown tools and agents).
+enum WorkflowValidator {
+    static func problems(in workflow: WorkflowConfig, project: ProjectConfig) -> [ConfigError] {
+        var problems: [ConfigError] = []
+        let file = workflow.file
+        // Every task id in the tree must be unique: `.tasks.ID` would otherwise be ambiguous.
+        var seen: [String: String] = [:]
+        func collect(_ task: TaskConfig) {
+            if !task.id.contains("{{"), !task.id.isEmpty {
+                if let earlier = seen[task.id] {
+                    problems.append(ConfigError(file: file, path: DocumentReader.join(task.path, "id"),
+                                                reason: "duplicate task id \"\(task.id)\" (first at \(earlier))"))
+                } else {
+                    seen[task.id] = task.path
+                }
+            }
+            task.tasks.forEach(collect)
+            for route in task.routes { if case .inline(let inline) = route.target { collect(inline) } }
+            if let template = task.task { collect(template) }
+            if let processor = task.processor { collect(processor) }
+        }
+        workflow.tasks.forEach(collect)
+
+        let topLevel = Set(workflow.tasks.map(\.id))
+        var edges: [String: [String]] = [:]
+        func checkTarget(_ target: String?, at path: String, from owner: String) {
+            guard let target else { return }
+            if topLevel.contains(target) {
+                edges[owner, default: []].append(target)
+            } else {
+                problems.append(ConfigError(file: file, path: path, reason: "unknown task id \"\(target)\""))
+            }
+        }
+        func checkTransitions(_ task: TaskConfig, owner: String) {
+            checkTarget(task.onSuccess?.next, at: DocumentReader.join(task.path, "on_success.next"), from: owner)
+            checkTarget(task.onError?.next, at: DocumentReader.join(task.path, "on_error.next"), from: owner)
+            checkTarget(task.onTimeout, at: DocumentReader.join(task.path, "on_timeout"), from: owner)
+            for route in task.routes {
+                let path = DocumentReader.join(DocumentReader.join(task.path, "routes"), route.key)
+                switch route.target {
+                case .taskID(let id): checkTarget(id, at: path, from: owner)
+                case .inline(let inline): checkTransitions(inline, owner: owner)
+                }
+            }
+        }
+        workflow.tasks.forEach { checkTransitions($0, owner: $0.id) }
+        problems += cycles(edges: edges, order: workflow.tasks).map {
+            ConfigError(file: file, path: $0.path, reason: "cycle in next/routes: \($0.cycle.joined(separator: " -> "))")
+        }
+        problems += CompiledWorkflow.compile(workflow, project: project).1
+        if let schema = workflow.inputSchema, schema.objectValue == nil {
+            problems.append(ConfigError(file: file, path: "config.input", reason: "expected a JSON Schema mapping"))
+        }
+        return problems
+    }
+
+    /// Each cycle once, reported at the task where the depth-first walk closed it.
+    private static func cycles(edges: [String: [String]], order: [TaskConfig]) -> [(path: String, cycle: [String])] {
+        var state: [String: Int] = [:]  // 1 on the stack, 2 done
+        var stack: [String] = []
+        var found: [(path: String, cycle: [String])] = []
+        let paths = Dictionary(order.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
+        func visit(_ node: String) {
+            state[node] = 1
+            stack.append(node)
+            for next in edges[node] ?? [] {
+                if state[next] == 1, let start = stack.firstIndex(of: next) {
+                    found.append((paths[node] ?? "", Array(stack[start...]) + [next]))
+                } else if state[next] == nil {
+                    visit(next)
+                }
+            }
+            stack.removeLast()
+            state[node] = 2
+        }
+        for task in order where state[task.id] == nil { visit(task.id) }
+        return found
+    }
+}
