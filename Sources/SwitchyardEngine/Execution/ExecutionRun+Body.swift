@@ -127,7 +127,10 @@ extension ExecutionRun {
             }
             return signal.map(WaitEnd.signal) ?? .canceled
         }
-        try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
+        let store = self.store
+        try await recordEvenIfCanceled {
+            try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
+        }
         switch end {
         case .canceled:
             return .canceled
@@ -146,7 +149,7 @@ extension ExecutionRun {
                 processorScope.extra["signal"] = signal.json
                 let processorID = processor.config.id.contains("{{") ? "\(id)-processor" : processor.config.id
                 let result = await execute(processor, id: processorID, path: "\(path)/processor", parent: parentExecID,
-                                           baseInput: merge(input, ["signal": signal.json]), overrideInput: nil,
+                                           baseInput: input, overrideInput: nil,
                                            scope: processorScope)
                 output["processor_output"] = result.output
                 attempt.childValues[result.id] = result.templateValue

@@ -61,7 +61,8 @@ extension ExecutionRun {
         record.error = attempt.error?.json
         record.updatedAt = Timestamp.now()
         do {
-            try await store.saveTask(record)
+            let store = self.store, finished = record
+            try await recordEvenIfCanceled { try await store.saveTask(finished) }
         } catch {
             attempt.status = .failed
             attempt.error = TaskFailure("cannot checkpoint task \"\(id)\": \(error)", kind: "store")

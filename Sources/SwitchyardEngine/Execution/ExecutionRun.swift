@@ -35,7 +35,6 @@ final class ExecutionRun: Sendable {
 
     /// Runs the flow with an optional time budget and records the end in the store.
     func run(timeout: Duration?) async -> WorkflowResult {
-        await engine.signals.open(execID)
         let (flow, timedOut) = await withDeadline(timeout, onTimeout: { FlowEnd.timedOut }) {
             await self.runFlow()
         }
@@ -55,7 +54,10 @@ final class ExecutionRun: Sendable {
         }
         if timedOut { result.status = .timedOut }
         do {
-            try await store.updateWorkflow(execID: execID, status: result.status, output: result.output, error: result.error)
+            let store = self.store, execID = self.execID, final = result
+            try await recordEvenIfCanceled {
+                try await store.updateWorkflow(execID: execID, status: final.status, output: final.output, error: final.error)
+            }
         } catch {
             result.status = .failed
             result.error = ["message": .string("cannot record the result: \(error)")]
@@ -170,5 +172,16 @@ struct TaskOutcome: Sendable {
     var templateValue: JSONValue {
         ["id": .string(id), "input": input, "output": output, "status": .string(status.rawValue),
          "error": error?.json ?? .null]
+    }
+}
+
+/// Runs a store write even when the current task is canceled: the record of a canceled or
+/// timed-out task must still reach the store (GRDB's async writes honour cancellation), so it
+/// runs in a fresh task that does not inherit it.
+func recordEvenIfCanceled(_ write: @escaping @Sendable () async throws -> Void) async throws {
+    if Task.isCancelled {
+        try await Task { try await write() }.value
+    } else {
+        try await write()
     }
 }

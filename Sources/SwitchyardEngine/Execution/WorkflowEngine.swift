@@ -61,7 +61,7 @@ public final class WorkflowEngine: Sendable {
             execID: id, workflowID: workflowID, status: .running, input: fullInput, createdAt: now, updatedAt: now))
         let run = ExecutionRun(engine: self, workflow: workflow, execID: id, input: fullInput, checkpoints: [:],
                                observer: observer)
-        return launch(run, timeout: timeout)
+        return await launch(run, timeout: timeout)
     }
 
     /// Continues execution `execID` from its checkpoints: every task already completed keeps
@@ -106,8 +106,10 @@ public final class WorkflowEngine: Sendable {
     /// The ids of the executions running in this engine now.
     public var runningExecutions: [String] { running.withLock { Array($0.keys) } }
 
-    private func launch(_ run: ExecutionRun, timeout: Duration?) -> ExecutionHandle {
+    private func launch(_ run: ExecutionRun, timeout: Duration?) async -> ExecutionHandle {
         let execID = run.execID
+        // The mailbox opens before `start` returns, so a signal sent right after is kept.
+        await signals.open(execID)
         let limit = timeout ?? run.workflow.config.timeout
         let task = Task<WorkflowResult, Never> {
             let result = await run.run(timeout: limit)

@@ -1,0 +1,30 @@
+import Synchronization
+import SwitchyardEngine
+import SwitchyardJSON
+
+/// A store that stops recording at `freeze()`: what a killed process leaves behind. Reads and
+/// writes before the freeze go to the real SQLite store.
+final class FreezableStore: ExecutionStore {
+    let inner: SQLiteExecutionStore
+    private let frozen = Mutex(false)
+
+    init(_ inner: SQLiteExecutionStore) { self.inner = inner }
+
+    func freeze() { frozen.withLock { $0 = true } }
+    private var isFrozen: Bool { frozen.withLock { $0 } }
+
+    func insertWorkflow(_ record: WorkflowExecutionRecord) async throws {
+        if !isFrozen { try await inner.insertWorkflow(record) }
+    }
+    func updateWorkflow(execID: String, status: ExecutionStatus, output: JSONValue?, error: JSONValue?) async throws {
+        if !isFrozen { try await inner.updateWorkflow(execID: execID, status: status, output: output, error: error) }
+    }
+    func workflow(execID: String) async throws -> WorkflowExecutionRecord? { try await inner.workflow(execID: execID) }
+    func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] { try await inner.listWorkflows(limit: limit) }
+    func saveTask(_ record: TaskExecutionRecord) async throws {
+        if !isFrozen { try await inner.saveTask(record) }
+    }
+    func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
+        try await inner.tasks(workflowExecID: workflowExecID)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// An in-process adapter whose tools do real work, so engine tests exercise the protocol
+/// boundary the engine really uses.
+///
+/// Tools: `echo` (returns its input), `add` ({a, b} → {sum}), `fail` (throws tool_error with
+/// input.message), `flaky` (fails until it has been called input.failures times for input.key),
+/// `sleep` (sleeps input.ms, honouring cancellation), `append` (appends input.line to
+/// input.file, then sleeps input.ms if given, or blocks until
+/// canceled unless the file input.block_unless_exists exists), `error_field` (returns {error: input.message}).
+final class TestAdapter: ToolAdapter {
+    let id = "test"
+    let calls = Mutex<[String: Int]>([:])
+    let canceled = Mutex(0)
+
+    func describe() async throws -> [ToolDescriptor] {
+        ["echo", "add", "fail", "flaky", "sleep", "append", "error_field"].map { ToolDescriptor(id: $0) }
+    }
+
+    func callCount(_ key: String) -> Int { calls.withLock { $0[key] ?? 0 } }
+
+    func call(_ request: ToolCallRequest) -> AsyncThrowingStream<ToolEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let output = try await self.perform(request)
+                    continuation.yield(.progress(["tool": .string(request.toolID)]))
+                    continuation.yield(.result(output))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func perform(_ request: ToolCallRequest) async throws -> JSONValue {
+        let input = request.input
+        calls.withLock { $0[request.toolID, default: 0] += 1 }
+        switch request.toolID {
+        case "echo":
+            var members = input.objectValue ?? [:]
+            if !request.env.isEmpty { members["env"] = .object(request.env.mapValues(JSONValue.string)) }
+            if request.config != .emptyObject { members["config"] = request.config }
+            return .object(members)
+        case "add":
+            return ["sum": .int((input["a"]?.intValue ?? 0) + (input["b"]?.intValue ?? 0))]
+        case "fail":
+            throw ToolError(.toolError, input["message"]?.stringValue ?? "failed on purpose", toolID: request.toolID)
+        case "flaky":
+            let key = "flaky:" + (input["key"]?.stringValue ?? "")
+            let count = calls.withLock { counts -> Int in counts[key, default: 0] += 1; return counts[key]! }
+            if count <= Int(input["failures"]?.intValue ?? 0) {
+                throw ToolError(.toolError, "flaky failure \(count)", toolID: request.toolID)
+            }
+            return ["attempts": .int(Int64(count))]
+        case "sleep":
+            try await sleep(milliseconds: input["ms"]?.intValue ?? 0, request)
+            return ["slept": input["ms"] ?? 0, "label": input["label"] ?? .null]
+        case "append":
+            if let file = input["file"]?.stringValue {
+                let line = (input["line"]?.stringValue ?? "x") + "\n"
+                let handle = FileHandle(forWritingAtPath: file) ?? {
+                    _ = FileManager.default.createFile(atPath: file, contents: nil)
+                    return FileHandle(forWritingAtPath: file)!
+                }()
+                handle.seekToEndOfFile()
+                handle.write(Data(line.utf8))
+                try handle.close()
+            }
+            if let ms = input["ms"]?.intValue { try await sleep(milliseconds: ms, request) }
+            if let gate = input["block_unless_exists"]?.stringValue, !FileManager.default.fileExists(atPath: gate) {
+                try await sleep(milliseconds: 3_600_000, request)
+            }
+            return ["line": input["line"] ?? .null]
+        case "error_field":
+            return ["error": input["message"] ?? "broken"]
+        default:
+            throw ToolError(.notFound, "no tool \(request.toolID)", toolID: request.toolID)
+        }
+    }
+
+    private func sleep(milliseconds: Int64, _ request: ToolCallRequest) async throws {
+        do {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+        } catch {
+            canceled.withLock { $0 += 1 }
+            throw ToolError(.canceled, "canceled", toolID: request.toolID)
+        }
+    }
+}
