@@ -115,20 +115,19 @@ struct ExecutionStoreTests {
         let directory = NSTemporaryDirectory() + "switchyard-locked-" + UUID().uuidString
         let path = directory + "/state.sqlite"
         _ = try SQLiteExecutionStore(path: path)
+        let marker = directory + "/locked"
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         locker.arguments = ["python3", "-c", """
             import sqlite3, sys, time
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute('BEGIN EXCLUSIVE')
-            print('locked', flush=True)
+            open(sys.argv[2], 'w').close()
             time.sleep(60)
-            """, path]
-        let pipe = Pipe()
-        locker.standardOutput = pipe
+            """, path, marker]
         try locker.run()
-        defer { locker.terminate(); locker.waitUntilExit() }
-        _ = pipe.fileHandleForReading.availableData  // blocks until "locked" is printed
+        defer { kill(locker.processIdentifier, SIGKILL); locker.waitUntilExit() }
+        while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(10)) }
         do {
             let store = try SQLiteExecutionStore(path: path, busyTimeout: .milliseconds(100))
             try await store.insertWorkflow(WorkflowExecutionRecord(
