@@ -31,15 +31,33 @@ extension ExecutionRun {
     }
 
     private func callTool(_ task: CompiledTask, id: String, input: JSONValue, scope: Scope) async throws -> Attempt {
-        if let agent = task.config.agent {
-            return .failed("task \"\(id)\": agent \"\(agent)\": agents are not supported yet")
+        if let agentID = task.config.agent {
+            guard let executor = engine.agents, let agent = workflow.agents[agentID] else {
+                return .failed("task \"\(id)\": agent \"\(agentID)\": agents are not supported yet")
+            }
+            let request = AgentTaskRequest(
+                agent: agent, action: task.config.action, prompt: task.config.prompt, input: input,
+                tools: engine.project.tools(visibleTo: workflow.config), models: engine.project.models, env: workflow.env)
+            do {
+                let output = try await executor.run(request, adapters: engine.adapters)
+                return Attempt(status: .success, output: output.objectValue != nil ? output : ["response": output])
+            } catch let failure as TaskFailure {
+                return Attempt(status: .failed, error: failure)
+            } catch let error as ToolError {
+                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind.rawValue)
+            } catch {
+                if Task.isCancelled { return .canceled }
+                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error)")
+            }
         }
         guard let tool = task.tool else {
             return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: "not_found")
         }
         guard let adapter = engine.adapters[tool.adapterKey] else {
             let which = tool.adapter.map { "adapter \"\($0)\"" } ?? "the project runtime"
-            return .failed("tool \"\(tool.id)\": \(which) is not available", kind: "not_found")
+            let error = ToolError(.notFound, "tool \"\(tool.id)\": \(which) is not available", toolID: tool.id)
+            emit(.toolFailed(execID: execID, taskID: id, error: error))
+            return .failed("task \"\(id)\": \(error.message)", kind: error.kind.rawValue)
         }
         var env = workflow.env.merging(tool.env) { _, toolValue in toolValue }
         if let taskEnv = task.env {

@@ -97,6 +97,19 @@ extension ExecutionRun {
     func runChildren(_ specs: [ChildSpec], strategy: ParallelStrategy, workers: Int, parentExecID: String,
                      input: JSONValue) async -> [TaskOutcome?] {
         let limit = workers > 0 ? min(workers, specs.count) : specs.count
+        if limit <= 1 {
+            // One at a time needs no child tasks: running inline saves a task and two thread
+            // hops per child (sequential collections, composites).
+            var outcomes = [TaskOutcome?](repeating: nil, count: specs.count)
+            for (index, spec) in specs.enumerated() {
+                if Task.isCancelled { break }
+                let outcome = await execute(spec.task, id: spec.id, path: spec.path, parent: parentExecID,
+                                            baseInput: input, overrideInput: nil, scope: spec.scope)
+                outcomes[index] = outcome
+                if decides(strategy, outcome) { break }
+            }
+            return outcomes
+        }
         return await withTaskGroup(of: (Int, TaskOutcome).self) { group in
             var outcomes = [TaskOutcome?](repeating: nil, count: specs.count)
             var nextIndex = 0

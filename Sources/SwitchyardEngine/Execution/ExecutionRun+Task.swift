@@ -31,7 +31,7 @@ extension ExecutionRun {
             emit(.taskRestored(execID: execID, taskID: record.taskID, path: path, status: record.status))
             return restoredOutcome(task, record: record)
         }
-        let taskExecID = checkpoints[path]?.taskExecID ?? UUID().uuidString.lowercased()
+        let taskExecID = checkpoints[path]?.taskExecID ?? ExecutionID.make()
         let createdAt = checkpoints[path]?.createdAt ?? Timestamp.now()
         var record = TaskExecutionRecord(taskExecID: taskExecID, taskID: id, workflowExecID: execID, path: path,
                                          parent: parent, status: .running, input: .emptyObject,
@@ -86,8 +86,13 @@ extension ExecutionRun {
         if let sleep = task.config.sleep {
             do { try await Task.sleep(for: sleep) } catch { return .canceled }
         }
-        record.status = task.config.type == .wait ? .waiting : .running
-        try await store.saveTask(record)
+        // A RUNNING row shows what is in flight; a leaf child (one of possibly thousands in a
+        // collection) skips it — its completion checkpoint is what resume needs, and one write
+        // per child instead of two halves the store cost of a collection.
+        if record.parent == nil || task.config.type != .basic {
+            record.status = task.config.type == .wait ? .waiting : .running
+            try await store.saveTask(record)
+        }
         emit(.taskStarted(execID: execID, taskID: id, path: path))
         let policy = task.config.retryPolicy ?? RetryPolicy(maximumAttempts: 1)
         var attemptNumber = 1
@@ -157,8 +162,7 @@ extension ExecutionRun {
             break
         }
         // Children restored with their parent, so later templates still see `.tasks.CHILD`.
-        let prefix = record.path
-        for child in checkpoints.values where child.parent == record.taskExecID && child.path.hasPrefix(prefix) {
+        for child in checkpointChildren[record.taskExecID] ?? [] {
             outcome.childValues[child.taskID] = TaskOutcome(
                 id: child.taskID, path: child.path, status: child.status, input: child.input,
                 output: child.output ?? .emptyObject, error: child.error.map { TaskFailure(json: $0) }

@@ -11,6 +11,8 @@ final class ExecutionRun: Sendable {
     let input: JSONValue
     /// Task records found in the store at resume, by path. Completed ones are not run again.
     let checkpoints: [String: TaskExecutionRecord]
+    /// The same records by parent `taskExecID`, so restoring a parent finds its children directly.
+    let checkpointChildren: [String: [TaskExecutionRecord]]
     let observer: ExecutionObserver?
     /// Values every template context shares, built once per run.
     let workflowValue: JSONValue
@@ -24,6 +26,9 @@ final class ExecutionRun: Sendable {
         self.execID = execID
         self.input = input
         self.checkpoints = checkpoints
+        var children: [String: [TaskExecutionRecord]] = [:]
+        for record in checkpoints.values { if let parent = record.parent { children[parent, default: []].append(record) } }
+        self.checkpointChildren = children
         self.observer = observer
         self.workflowValue = ["id": .string(workflow.config.id), "input": input, "status": "RUNNING",
                               "exec_id": .string(execID)]

@@ -16,6 +16,7 @@ public final class WorkflowEngine: Sendable {
     /// Parallelism of a collection without `max_workers`.
     public let defaultCollectionWorkers: Int
     let adapters: [String: any ToolAdapter]
+    let agents: (any AgentExecutor)?
     let signals = SignalHub()
     private let compiled = Mutex<[String: CompiledWorkflow]>([:])
     private let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
@@ -23,11 +24,13 @@ public final class WorkflowEngine: Sendable {
     /// Creates an engine.
     /// - Parameters:
     ///   - adapters: adapters by key (`runtime`, `ffi`, or an `adapters:` id).
+    ///   - agents: runs agent tasks; without it they fail with "agents are not supported yet".
     ///   - defaultCollectionWorkers: children a collection runs at once when it sets no `max_workers`.
     public init(project: ProjectConfig, adapters: [String: any ToolAdapter], store: any ExecutionStore,
-                defaultCollectionWorkers: Int = 32) {
+                agents: (any AgentExecutor)? = nil, defaultCollectionWorkers: Int = 32) {
         self.project = project
         self.adapters = adapters
+        self.agents = agents
         self.store = store
         self.defaultCollectionWorkers = defaultCollectionWorkers
     }
@@ -55,7 +58,7 @@ public final class WorkflowEngine: Sendable {
                       timeout: Duration? = nil, observer: ExecutionObserver? = nil) async throws -> ExecutionHandle {
         let workflow = try compiledWorkflow(workflowID)
         let fullInput = try checkedInput(input, for: workflow.config)
-        let id = execID ?? UUID().uuidString.lowercased()
+        let id = execID ?? ExecutionID.make()
         let now = Timestamp.now()
         try await store.insertWorkflow(WorkflowExecutionRecord(
             execID: id, workflowID: workflowID, status: .running, input: fullInput, createdAt: now, updatedAt: now))

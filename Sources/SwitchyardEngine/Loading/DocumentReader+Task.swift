@@ -1,14 +1,6 @@
 import SwitchyardJSON
 
 extension DocumentReader {
-    /// Keys a task may have; anything else is reported so a typo does not silently do nothing.
-    static let taskKeys: Set<String> = [
-        "id", "type", "with", "env", "outputs", "on_success", "on_error", "final", "timeout", "retries",
-        "config", "condition", "sleep", "tool", "agent", "action", "prompt", "routes", "tasks", "strategy",
-        "max_workers", "items", "filter", "item_var", "index_var", "mode", "batch", "task", "wait_for",
-        "processor", "on_timeout", "signal", "description", "input", "output", "max_iterations",
-    ]
-
     /// Decodes one task. `templatedID` allows a templated id (a collection's `task`).
     mutating func task(_ value: JSONValue, at path: String, templatedID: Bool = false) -> TaskConfig? {
         guard let object = object(value, at: path) else {
@@ -19,9 +11,6 @@ extension DocumentReader {
         let type = enumValue(object, "type", at: path, as: TaskType.self) ?? .basic
         var task = TaskConfig(id: id, type: type, path: path)
         task.raw = value
-        for key in object.keys where !Self.taskKeys.contains(key) {
-            fail(Self.join(path, key), "unknown task field")
-        }
         task.with = object["with"]
         task.env = stringMap(object, "env", at: path)
         task.outputs = object["outputs"]

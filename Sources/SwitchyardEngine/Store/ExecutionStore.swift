@@ -22,7 +22,7 @@ public protocol ExecutionStore: Sendable {
     /// - Throws: `StoreError`.
     func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord]
 
-    /// Inserts or replaces a task execution (keyed by `taskExecID`).
+    /// Inserts or replaces a task execution (keyed by `workflowExecID` and `path`).
     /// - Throws: `StoreError`.
     func saveTask(_ record: TaskExecutionRecord) async throws
 

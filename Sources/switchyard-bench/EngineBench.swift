@@ -1,0 +1,89 @@
+import Foundation
+import SwitchyardEngine
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// The `engine` suite: what the engine adds per task on top of the tool call itself.
+enum EngineBench {
+    /// Items in the measured collection.
+    static let itemCount = 1000
+
+    /// Measures `tool_call_us` (one bare call through the adapter protocol, mean of
+    /// `itemCount` sequential calls), `task_overhead_us` (wall time per task of an
+    /// `itemCount`-item collection in its default parallel mode over the same tool, with a SQLite
+    /// checkpoint per task, minus the bare call) and `task_overhead_sequential_us` (the same
+    /// collection in sequential mode: every checkpoint committed alone before the next task).
+    /// - Parameters:
+    ///   - adapters: adapters by key; the one whose `describe()` lists `toolID` serves it.
+    ///   - toolID: the tool each task calls.
+    ///   - input: the tool input.
+    static func run(adapters: [String: any ToolAdapter], toolID: String,
+                    input: JSONValue = .emptyObject) async throws -> [String: Double] {
+        var adapterKey: String?
+        for (key, adapter) in adapters.sorted(by: { $0.key < $1.key }) {
+            if (try? await adapter.describe())?.contains(where: { $0.id == toolID }) == true { adapterKey = key; break }
+        }
+        guard let adapterKey, let adapter = adapters[adapterKey] else {
+            throw ToolError(.notFound, "no adapter offers tool \"\(toolID)\"", toolID: toolID)
+        }
+        let request = ToolCallRequest(toolID: toolID, input: input)
+        for _ in 0..<50 { _ = try await adapter.run(request) }  // warm-up
+        let clock = ContinuousClock()
+        let bare = try await clock.measure {
+            for _ in 0..<itemCount { _ = try await adapter.run(request) }
+        }
+        let toolCallMicros = bare.seconds * 1e6 / Double(itemCount)
+
+        let directory = NSTemporaryDirectory() + "switchyard-engine-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let adapterLine = adapterKey == "runtime" ? "" : "\n    adapter: \(adapterKey)"
+        try """
+            name: engine-bench
+            workflows:
+              - source: bench.yaml
+              - source: bench_sequential.yaml
+            tools:
+              - id: \(toolID)\(adapterLine)
+            """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
+        for (id, mode) in [("bench", "parallel"), ("bench_sequential", "sequential")] {
+            try """
+                id: \(id)
+                tasks:
+                  - id: each
+                    type: collection
+                    mode: \(mode)
+                    items: "{{ .workflow.input.items }}"
+                    task:
+                      id: "item-{{ .index }}"
+                      tool: \(toolID)
+                      with: \(input.jsonString)
+                """.write(toFile: directory + "/\(id).yaml", atomically: true, encoding: .utf8)
+        }
+        let project = try ProjectLoader.load(directory: directory)
+        let store = try SQLiteExecutionStore(path: directory + "/.switchyard/state.sqlite")
+        let engine = WorkflowEngine(project: project, adapters: adapters, store: store)
+        let items = JSONValue.array((0..<itemCount).map { .int(Int64($0)) })
+        var figures = ["tool_call_us": toolCallMicros]
+        for (workflowID, figure) in [("bench", "task_overhead_us"), ("bench_sequential", "task_overhead_sequential_us")] {
+            _ = try await engine.run(workflowID: workflowID, input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
+            var result: WorkflowResult?
+            let whole = try await clock.measure {
+                result = try await engine.run(workflowID: workflowID, input: ["items": items])
+            }
+            guard result?.status == .success else {
+                throw ToolError(.toolError, "the bench workflow ended \(result?.status.rawValue ?? "?"): "
+                                + (result?.error?.jsonString ?? ""), toolID: toolID)
+            }
+            figures[figure] = whole.seconds * 1e6 / Double(itemCount) - toolCallMicros
+        }
+        return figures
+    }
+}
+
+private extension Duration {
+    var seconds: Double {
+        let (whole, atto) = components
+        return Double(whole) + Double(atto) / 1e18
+    }
+}
