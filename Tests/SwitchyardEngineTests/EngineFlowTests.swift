@@ -320,3 +320,23 @@ struct EngineFlowTests {
         #expect(result.error?["message"]?.stringValue?.contains("agents are not supported yet") == true)
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+struct EngineRouterExpressionTests {
+    @Test func routerConditionMayBeACELExpression() async throws {
+        let project = try TestProject("""
+            id: wf
+            tasks:
+              - id: pick
+                type: router
+                condition: "workflow.input.n > 2"
+                routes:
+                  "true": big
+                  "false": small
+              - {id: big, type: aggregate, outputs: {size: big}}
+              - {id: small, type: aggregate, outputs: {size: small}}
+            """)
+        #expect(try await project.run(input: ["n": 5]).output["big"]?["output"] == ["size": "big"])
+        #expect(try await project.run(input: ["n": 1]).output["small"]?["output"] == ["size": "small"])
+    }
+}

@@ -61,8 +61,8 @@ final class CompiledTask: Sendable {
     let onErrorWith: TemplatedValue?
     /// Skip test for ordinary tasks.
     let skipCondition: Predicate?
-    /// Router: the template whose rendering is the route key.
-    let routeKey: Template?
+    /// Router: what yields the route key.
+    let routeKey: RouteKey?
     /// Wait: the test on `signal`.
     let signalCondition: Predicate?
     let items: TemplatedValue?
@@ -76,7 +76,7 @@ final class CompiledTask: Sendable {
 
     init(config: TaskConfig, idTemplate: Template?, with: TemplatedValue?, env: TemplatedValue?,
          outputs: TemplatedValue?, onSuccessWith: TemplatedValue?, onErrorWith: TemplatedValue?,
-         skipCondition: Predicate?, routeKey: Template?, signalCondition: Predicate?, items: TemplatedValue?,
+         skipCondition: Predicate?, routeKey: RouteKey?, signalCondition: Predicate?, items: TemplatedValue?,
          filter: Predicate?, signalPayload: TemplatedValue?, children: [CompiledTask],
          childTemplate: CompiledTask?, processor: CompiledTask?, routes: [(key: String, target: CompiledRoute)],
          tool: ToolConfig?) {
@@ -98,6 +98,21 @@ final class CompiledTask: Sendable {
         self.processor = processor
         self.routes = routes
         self.tool = tool
+    }
+}
+
+/// A router's key: a template (`{{ .input.kind }}`) or a CEL expression (`input.kind`).
+enum RouteKey: Sendable {
+    case template(Template)
+    case expression(ConditionExpression)
+
+    /// The rendered or evaluated key.
+    /// - Throws: `TemplateError` or `ConditionError`.
+    func value(_ context: JSONValue) throws -> JSONValue {
+        switch self {
+        case .template(let template): return try template.render(context)
+        case .expression(let expression): return try expression.evaluate(context)
+        }
     }
 }
 
@@ -153,14 +168,20 @@ struct TaskCompiler {
             problems.append(ConfigError(file: file, path: at("agent"),
                                         reason: "unknown agent \"\(agentID)\" (declared agents: \(known.isEmpty ? "none" : known))"))
         }
-        var routeKey: Template?
+        var routeKey: RouteKey?
         var skipCondition: Predicate?
         var signalCondition: Predicate?
         switch task.type {
         case .router:
             if let condition = task.condition {
-                do { routeKey = try Template(parsing: condition) } catch {
-                    problems.append(ConfigError(file: file, path: at("condition"), reason: "template error: \(error)"))
+                if condition.contains("{{") {
+                    do { routeKey = .template(try Template(parsing: condition)) } catch {
+                        problems.append(ConfigError(file: file, path: at("condition"), reason: "template error: \(error)"))
+                    }
+                } else {
+                    do { routeKey = .expression(try ConditionExpression(parsing: condition)) } catch {
+                        problems.append(ConfigError(file: file, path: at("condition"), reason: "condition error: \(error)"))
+                    }
                 }
             }
         case .wait: signalCondition = predicate(task.condition, at("condition"))

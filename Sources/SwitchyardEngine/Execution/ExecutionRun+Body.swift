@@ -91,8 +91,8 @@ extension ExecutionRun {
 
     private func route(_ task: CompiledTask, id: String, path: String, parentExecID: String, input: JSONValue,
                        scope: Scope) async throws -> Attempt {
-        guard let template = task.routeKey else { return .failed("router \"\(id)\" has no condition") }
-        let key = routeKey(try template.render(context(scope, input: input)))
+        guard let keySource = task.routeKey else { return .failed("router \"\(id)\" has no condition") }
+        let key = routeKey(try keySource.value(context(scope, input: input)))
         guard let route = task.routes.first(where: { $0.key == key }) else {
             let keys = task.routes.map(\.key).joined(separator: ", ")
             return .failed("router \"\(id)\": no route for \"\(key)\" (routes: \(keys))")
