@@ -26,7 +26,7 @@ bench: setup
 
 # CI: a fresh build of our own targets must print no warnings.
 check-warnings: setup
-	@$(SWIFT) build --build-tests 2>&1 | tee .build/build.log | grep -E '^/.*/(Sources|Plugins|Tests)/.*warning:' && { echo "warnings in our sources" >&2; exit 1; } || true
+	@mkdir -p .build && $(SWIFT) build --build-tests 2>&1 | tee .build/build.log | grep -E '^/.*/(Sources|Plugins|Tests)/.*warning:' && { echo "warnings in our sources" >&2; exit 1; } || true
 
 clean:
 	$(SWIFT) package clean
