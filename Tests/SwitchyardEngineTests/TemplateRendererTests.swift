@@ -63,4 +63,13 @@ struct TemplateRendererTests {
             try await group.waitForAll()
         }
     }
+
+    @Test func theParseCacheStaysBounded() throws {
+        for number in 0..<5000 {
+            let rendered = try TemplateRenderer.render(.string("{{ add \(number) 1 }}"), context: .null)
+            #expect(rendered == .int(Int64(number + 1)))
+        }
+        #expect(TemplateRenderer.cachedTemplateCount <= 4096)
+        #expect(TemplateRenderer.cachedTemplateCount > 0)
+    }
 }

@@ -118,4 +118,18 @@ struct TemplateRenderingTests {
             #expect(try template.render(context) == .string("n\(position)#\(position)"))
         }
     }
+
+    @Test func delimitersInsideStringsAndUnicodeText() throws {
+        #expect(try renderText(#"{{ "a}}b" }}|{{ `{{x}}` }}"#) == "a}}b|{{x}}")
+        #expect(try renderText("héllo {{ .input.name }} ✓") == "héllo world ✓")
+        #expect(try renderText("{{ .input.name }}}}") == "world}}")
+    }
+
+    @Test func nestedBlocksSeeOuterVariablesAndRoot() throws {
+        let source = """
+            {{- range $t, $task := .tasks }}{{ with $task.output }}{{ $t }}:{{ len . }};{{ end }}{{ end -}}
+            """
+        #expect(try renderText(source) == "fetch:6;my-task:4;")
+        #expect(try renderText("{{ range .input.items }}{{ range $.input.items }}x{{ end }}|{{ end }}") == "xxx|xxx|xxx|")
+    }
 }
