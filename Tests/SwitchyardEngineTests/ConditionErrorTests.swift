@@ -62,4 +62,19 @@ struct ConditionErrorTests {
         #expect(conditionError("input.count && true")?.reason == "&& needs bool operands, got integer 3")
         #expect(conditionError("!input.name")?.reason == #"! needs bool operands, got string "report-final""#)
     }
+
+    /// Every truncation of a real condition either parses or fails with a column.
+    @Test func everyPrefixParsesOrFailsCleanly() {
+        let source = #"has(signal.payload) && signal.payload.tags.exists(t, t in ['a', "b"]) ? size({'k': -1.5e2}) > 0u : r'x'.matches("^x$")"#
+        #expect((try? ConditionExpression(parsing: source)) != nil)
+        var prefix = ""
+        for character in source.dropLast() {
+            prefix.append(character)
+            do {
+                _ = try ConditionExpression(parsing: prefix)
+            } catch {
+                #expect(error.column != nil, "no column for \(prefix): \(error.reason)")
+            }
+        }
+    }
 }

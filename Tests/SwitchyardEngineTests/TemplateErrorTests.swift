@@ -74,4 +74,25 @@ struct TemplateErrorTests {
     @Test func rangeOverScalarFails() {
         #expect(templateError("{{ range .input.name }}{{ end }}")?.reason == #"range can't iterate over string "world""#)
     }
+
+    /// Every truncation of real templates either parses or fails with a positioned reason.
+    @Test func everyPrefixParsesOrFailsCleanly() {
+        let sources = [
+            #"{{- range $i, $v := .input.items }}{{ if eq $i 0 }}{{ printf "%q" $v }}{{ else }}, {{ $v }}{{ end }}{{ end -}}"#,
+            #"{{ with (index .tasks "my-task").output }}{{ .name | upper | quote }}{{ else }}{{/* none */}}{{ end }}"#,
+            "{{ 'x' }}{{ `raw` }}{{ -1.5e3 }}{{ $x := 0x1F }}{{ $x = add $x 1 }}",
+        ]
+        for source in sources {
+            #expect((try? Template(parsing: source)) != nil, "full template must parse: \(source)")
+            var prefix = ""
+            for character in source.dropLast() {
+                prefix.append(character)
+                do {
+                    _ = try Template(parsing: prefix)
+                } catch {
+                    #expect(error.reason.contains("column"), "no position for \(prefix): \(error.reason)")
+                }
+            }
+        }
+    }
 }
