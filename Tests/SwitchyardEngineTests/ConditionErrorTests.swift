@@ -54,8 +54,8 @@ struct ConditionErrorTests {
             #expect(error.reason == "evaluated to string, expected bool")
             #expect(error.description == #"condition "signal.status": evaluated to string, expected bool"#)
         }
-        #expect(throws: ConditionError.self) { try holds("input.count") }
-        #expect(throws: ConditionError.self) { try holds("null") }
+        #expect(throws: ConditionError.self) { try conditionHolds("input.count") }
+        #expect(throws: ConditionError.self) { try conditionHolds("null") }
     }
 
     @Test func logicalOperatorsNeedBooleans() {

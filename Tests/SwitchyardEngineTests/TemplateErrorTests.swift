@@ -23,12 +23,12 @@ struct TemplateErrorTests {
     }
 
     @Test func missingValuesAreEmptyWhereTheQuestionIsPresence() throws {
-        #expect(try renderText("{{ if .tasks.x.output }}y{{ else }}n{{ end }}") == "n")
-        #expect(try renderText("{{ if eq .signal.status \"ok\" }}y{{ else }}n{{ end }}") == "n")
-        #expect(try renderText("{{ with .input.none.deep }}y{{ else }}n{{ end }}") == "n")
-        #expect(try renderText("{{ if not .input.missing }}y{{ end }}") == "y")
-        #expect(try renderText("{{ if or .input.missing .input.name }}y{{ end }}") == "y")
-        #expect(try renderText("{{ .input.missing | empty }}") == "true")
+        #expect(try templateOutput("{{ if .tasks.x.output }}y{{ else }}n{{ end }}") == "n")
+        #expect(try templateOutput("{{ if eq .signal.status \"ok\" }}y{{ else }}n{{ end }}") == "n")
+        #expect(try templateOutput("{{ with .input.none.deep }}y{{ else }}n{{ end }}") == "n")
+        #expect(try templateOutput("{{ if not .input.missing }}y{{ end }}") == "y")
+        #expect(try templateOutput("{{ if or .input.missing .input.name }}y{{ end }}") == "y")
+        #expect(try templateOutput("{{ .input.missing | empty }}") == "true")
         // Tolerance does not leak into the body of the block.
         #expect(templateError("{{ if .input.name }}{{ .input.missing }}{{ end }}")?.reason
             == #"missing key "missing" at .input.missing"#)

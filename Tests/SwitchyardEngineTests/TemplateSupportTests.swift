@@ -1,3 +1,4 @@
+/// Shared fixtures for the template tests (named *Tests.swift to stay inside the template area).
 import SwitchyardJSON
 @testable import SwitchyardEngine
 
@@ -15,11 +16,11 @@ let templateContext: JSONValue = [
     "env": ["HOME": "/home/ann"],
 ]
 
-func renderValue(_ source: String, _ context: JSONValue = templateContext) throws -> JSONValue {
+func templateValue(_ source: String, _ context: JSONValue = templateContext) throws -> JSONValue {
     try Template(parsing: source).render(context)
 }
 
-func renderText(_ source: String, _ context: JSONValue = templateContext) throws -> String {
+func templateOutput(_ source: String, _ context: JSONValue = templateContext) throws -> String {
     try Template(parsing: source).renderText(context)
 }
 
