@@ -12,7 +12,7 @@ enum BenchSuite: String, CaseIterable {
 
     func run() async throws -> [String: Double] {
         switch self {
-        case .ffi: return [:]
+        case .ffi: return try FFIBench.run()
         case .bun: return [:]
         case .engine: return [:]
         }
