@@ -1,6 +1,7 @@
 // Bun tools for the example project, in compozy's convention: `fn(input, config, ctx)`.
 
 type ScoreInput = { note: string; topic: string };
+type Scored = { note: string; score: number };
 
 /** Scores how well a note covers the topic: shared words over topic words, plus a length bonus. */
 export function score_note(input: ScoreInput, config: { bonus_per_word?: number }) {
@@ -12,13 +13,14 @@ export function score_note(input: ScoreInput, config: { bonus_per_word?: number 
   return { note: input.note, score: Number((shared / Math.max(topic.size, 1) + bonus).toFixed(3)) };
 }
 
-/** Builds a headline from the scored notes, reporting progress per note. */
+/** Builds a headline from the scored notes (an array, or collection outputs keyed by child id). */
 export async function headline(
-  input: { topic: string; scored: { note: string; score: number }[]; style: string },
+  input: { topic: string; scored: Scored[] | Record<string, Scored>; style: string },
   _config: unknown,
   ctx: { progress: (update: unknown) => void },
 ) {
-  const ranked = [...input.scored].sort((a, b) => b.score - a.score);
+  const scored = Array.isArray(input.scored) ? input.scored : Object.values(input.scored ?? {});
+  const ranked = [...scored].sort((a, b) => b.score - a.score);
   ranked.forEach((entry, rank) => ctx.progress({ rank, score: entry.score }));
   const best = ranked[0]?.note ?? "nothing yet";
   const prefix = input.style === "detailed" ? `${input.topic}: ${ranked.length} notes, best` : input.topic;
