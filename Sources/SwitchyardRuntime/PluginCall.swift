@@ -90,9 +90,9 @@ final class PluginCall: Sendable {
                 state.adapterDone = true
                 state.releaseClaimed = true
                 state.releaseDone = true
-                effects.resume = state.takeWaiter()
                 effects.unregister = true
                 effects.retire = state.claimRetire()
+                if effects.retire { effects.resume = state.takeWaiter() }
                 return
             }
             state.started = true
@@ -148,6 +148,7 @@ final class PluginCall: Sendable {
             return true
         }
         if gaveUp {
+            adapter.noteAbandoned()
             HostAPI.adapterLogger.warning(
                 "adapter \(adapter.id): call \(id) (tool \(toolID)) sent no terminal frame within \(adapter.options.cancelGrace) of its cancel; released")
         }
@@ -170,7 +171,7 @@ final class PluginCall: Sendable {
                     return .event(event)
                 }
                 if state.delivered { return .end }
-                if state.adapterDone, let outcome = state.outcome {
+                if state.retired, let outcome = state.outcome {
                     state.delivered = true
                     return .outcome(outcome)
                 }
@@ -202,7 +203,8 @@ final class PluginCall: Sendable {
 
     private func perform(_ effects: Effects) {
         effects.stopTimer?.cancel()
-        if let waiter = effects.resume { waiter.resume() }
+        // Progress and log events wake the consumer at once; the outcome only at retirement.
+        if let waiter = effects.resume, !effects.retire { waiter.resume() }
         if effects.cancel {
             let go = state.withLock { state in
                 guard !state.releaseDone else { return false }
@@ -211,23 +213,34 @@ final class PluginCall: Sendable {
             }
             if go {
                 adapter.library.cancelCall(adapter.instance, id)
-                if state.withLock({ state in
-                    state.hooksInFlight -= 1
-                    return state.claimRetire()
-                }) { adapter.retire(self) }
+                retireIfDone { $0.hooksInFlight -= 1 }
             }
         }
         if effects.startGraceTimer { arm(after: adapter.options.cancelGrace) { $0.graceExpired() } }
         if effects.release {
             CallRegistry.unregister(id)
             adapter.library.releaseCall(adapter.instance, id)
-            if state.withLock({ state in
-                state.releaseDone = true
-                return state.claimRetire()
-            }) { adapter.retire(self) }
+            retireIfDone { $0.releaseDone = true }
         }
         if effects.unregister { CallRegistry.unregister(id) }
-        if effects.retire { adapter.retire(self) }
+        if effects.retire {
+            adapter.retire(self)
+            effects.resume?.resume()
+        }
+    }
+
+    /// Applies `change`; when the call is then released with no hook running, retires it and
+    /// hands the consumer its outcome — so a consumer that saw the outcome knows the adapter is
+    /// done with the call.
+    private func retireIfDone(_ change: (inout CallState) -> Void) {
+        let (retire, waiter) = state.withLock { state in
+            change(&state)
+            guard state.claimRetire() else { return (false, nil as UnsafeContinuation<Void, Never>?) }
+            return (true, state.takeWaiter())
+        }
+        guard retire else { return }
+        adapter.retire(self)
+        waiter?.resume()
     }
 
     /// Starts the call's timer: one sleeping task, only for calls still running after
@@ -284,7 +297,7 @@ struct CallState {
     var timer: Task<Void, Never>?
 
     var hasSomethingToDeliver: Bool {
-        nextEvent < events.count || delivered || (adapterDone && outcome != nil)
+        nextEvent < events.count || delivered || retired
     }
 
     mutating func takeWaiter() -> UnsafeContinuation<Void, Never>? {
@@ -292,11 +305,10 @@ struct CallState {
         return waiter
     }
 
-    /// Once both the outcome and the adapter's end are known: wake the consumer, stop the timer
-    /// and claim the release (deferred while start_call has not returned).
+    /// Once both the outcome and the adapter's end are known: stop the timer and claim the
+    /// release (deferred while start_call has not returned).
     mutating func settle(_ effects: inout Effects) {
         guard adapterDone, outcome != nil else { return }
-        effects.resume = takeWaiter()
         effects.stopTimer = timer
         timer = nil
         if startReturned, started, !releaseClaimed {

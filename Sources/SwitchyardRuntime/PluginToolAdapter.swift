@@ -26,8 +26,7 @@ public final class PluginToolAdapter: ToolAdapter {
         var shuttingDown = false
         var destroyed = false
         var idleWaiters: [UnsafeContinuation<Void, Never>] = []
-        var startedCalls = 0
-        var retiredCalls = 0
+        var counts = PluginCallCounts()
 
         var isIdle: Bool { live.isEmpty && describing == 0 }
 
@@ -98,9 +97,14 @@ public final class PluginToolAdapter: ToolAdapter {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Calls started and calls finished (released and done with) so far.
-    public var callCounts: (started: Int, retired: Int) {
-        lifecycle.withLock { ($0.startedCalls, $0.retiredCalls) }
+    /// How many calls started, finished and were given up on so far.
+    public var callCounts: PluginCallCounts {
+        lifecycle.withLock { $0.counts }
+    }
+
+    /// A canceled call sent no terminal frame within the grace.
+    func noteAbandoned() {
+        lifecycle.withLock { $0.counts.abandoned += 1 }
     }
 
     /// Admits a new call unless the adapter is shutting down.
@@ -108,7 +112,7 @@ public final class PluginToolAdapter: ToolAdapter {
         lifecycle.withLock { state in
             guard !state.shuttingDown else { return false }
             state.live[call.id] = call
-            state.startedCalls += 1
+            state.counts.started += 1
             return true
         }
     }
@@ -117,10 +121,17 @@ public final class PluginToolAdapter: ToolAdapter {
     func retire(_ call: PluginCall) {
         let waiters = lifecycle.withLock { state in
             state.live.removeValue(forKey: call.id)
-            state.retiredCalls += 1
+            state.counts.retired += 1
             return state.shuttingDown && state.isIdle ? state.takeWaiters() : []
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Cancels every live call (`cancel_call`); each still ends through its terminal frame or
+    /// the grace.
+    func cancelLiveCalls(reason: String) {
+        let live = lifecycle.withLock { Array($0.live.values) }
+        for call in live { call.cancel(reason: reason) }
     }
 
     /// Cancels live calls, waits until every one ended and was released, then destroys the
@@ -145,4 +156,17 @@ public final class PluginToolAdapter: ToolAdapter {
         }
         if destroy { library.destroy(instance) }
     }
+}
+
+/// Call counters of one ``PluginToolAdapter``.
+public struct PluginCallCounts: Sendable, Hashable {
+    /// Calls admitted (including those whose start_call failed).
+    public var started = 0
+    /// Calls that ended and were released (or never started), with no hook still running.
+    public var retired = 0
+    /// Calls the host gave up on: no terminal frame within the cancel grace.
+    public var abandoned = 0
+
+    /// Creates zero counts.
+    public init() {}
 }
