@@ -167,6 +167,10 @@ public struct PluginCallCounts: Sendable, Hashable {
     /// Calls the host gave up on: no terminal frame within the cancel grace.
     public var abandoned = 0
 
-    /// Creates zero counts.
-    public init() {}
+    /// Creates counts.
+    public init(started: Int = 0, retired: Int = 0, abandoned: Int = 0) {
+        self.started = started
+        self.retired = retired
+        self.abandoned = abandoned
+    }
 }

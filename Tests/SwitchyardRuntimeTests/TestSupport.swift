@@ -20,10 +20,11 @@ enum Plugins {
 
     /// A directory only this user may write, as the load policy requires.
     static let directory: String = {
-        var template = Array((NSTemporaryDirectory() + "/switchyard-runtime-tests-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var template = Array((NSTemporaryDirectory() + "switchyard-runtime-tests-XXXXXX").utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(created != nil, "mkdtemp failed")
+        let made = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return URL(fileURLWithPath: made).resolvingSymlinksInPath().path
     }()
 
     private static let built = Mutex<[String: String]>([:])
@@ -96,6 +97,12 @@ enum Plugins {
 enum ProcessCounts {
     static var threads: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1 }
     static var descriptors: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1 }
+
+    /// Where each open descriptor points, for failure messages.
+    static var descriptorTargets: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.map { "\($0)→" + ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "?") }
+    }
 
     /// Waits (bounded) until `value` drops to `target` or below; returns the last value seen.
     static func settle(_ value: () -> Int, to target: Int) async -> Int {
