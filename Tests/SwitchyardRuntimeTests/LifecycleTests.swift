@@ -9,7 +9,13 @@ extension RuntimeTests {
         /// call ends exactly once, and threads and descriptors return to their baseline.
         @Test func manyConcurrentCallsEachEndOnce() async throws {
             let adapter = try Plugins.textKit(PluginCallOptions(cancelGrace: .seconds(5)))
-            _ = try await adapter.run(ToolCallRequest(toolID: "sleep", input: ["ms": 1]))  // warm up
+            // Warm up every path the test takes, so lazily created runtime threads and timer
+            // descriptors (libdispatch makes its timerfds on first use) are in the baseline.
+            _ = try await adapter.run(ToolCallRequest(toolID: "sleep", input: ["ms": 1]))
+            let warmUp = Task { await Result.of(adapter, ToolCallRequest(toolID: "sleep", input: ["ms": 30_000])) }
+            try await Task.sleep(for: .milliseconds(10))
+            warmUp.cancel()
+            _ = await warmUp.value
             let threads = ProcessCounts.threads
             let descriptors = ProcessCounts.descriptors
 
@@ -59,7 +65,7 @@ extension RuntimeTests {
             }
             #expect(outcomes.counts.withLock { $0 } == ["ok": 500, "canceled": 50])
             let counts = adapter.callCounts
-            #expect(counts.started == 551 && counts.retired == 551 && counts.abandoned == 0)
+            #expect(counts.started == 552 && counts.retired == 552 && counts.abandoned == 0)
             await adapter.shutdown()
             #expect(await ProcessCounts.settle({ ProcessCounts.threads }, to: threads) <= threads)
             let descriptorsAfter = await ProcessCounts.settle({ ProcessCounts.descriptors }, to: descriptors)
