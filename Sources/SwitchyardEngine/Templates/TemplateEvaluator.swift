@@ -1,0 +1,222 @@
+import SwitchyardJSON
+
+/// Runs a parsed template tree over a JSON context.
+///
+/// Missing keys fail with the reference path, except where a missing value is a legitimate
+/// question: the condition of `if`/`with`, and the arguments of the missing-tolerant functions
+/// (`default`, `empty`, `coalesce`, `and`, `or`, `not`), including a value piped into them.
+/// There a missing key (or a field of null) reads as null.
+struct TemplateEvaluator {
+    private let root: JSONValue
+    /// Variable bindings, innermost last; blocks truncate back to their mark on exit.
+    private var variables: [(name: String, value: JSONValue)]
+    private(set) var output = ""
+
+    init(root: JSONValue) {
+        self.root = root
+        self.variables = [("$", root)]
+    }
+
+    /// What a node list asks of the enclosing `range`.
+    enum Flow { case proceed, breakLoop, continueLoop }
+
+    mutating func run(_ nodes: [TemplateNode], dot: JSONValue) throws(TemplateFailure) -> Flow {
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                output += text
+            case .output(let pipeline):
+                let value = try evaluate(pipeline, dot: dot, lenient: false)
+                if pipeline.declarations.isEmpty { output += value.templateText }
+            case .conditional(let branches, let otherwise):
+                let flow = try runBranches(branches, otherwise: otherwise, dot: dot, rebindsDot: false)
+                if flow != .proceed { return flow }
+            case .with(let branches, let otherwise):
+                let flow = try runBranches(branches, otherwise: otherwise, dot: dot, rebindsDot: true)
+                if flow != .proceed { return flow }
+            case .range(let pipeline, let body, let otherwise):
+                let flow = try runRange(pipeline, body: body, otherwise: otherwise, dot: dot)
+                if flow != .proceed { return flow }
+            case .breakLoop:
+                return .breakLoop
+            case .continueLoop:
+                return .continueLoop
+            }
+        }
+        return .proceed
+    }
+
+    private mutating func runBranches(
+        _ branches: [TemplateBranch], otherwise: [TemplateNode]?, dot: JSONValue, rebindsDot: Bool
+    ) throws(TemplateFailure) -> Flow {
+        let mark = variables.count
+        defer { variables.removeSubrange(mark...) }
+        for branch in branches {
+            let value = try evaluate(branch.condition, dot: dot, lenient: true)
+            if value.isTemplateTruthy {
+                return try run(branch.body, dot: rebindsDot ? value : dot)
+            }
+        }
+        guard let otherwise else { return .proceed }
+        return try run(otherwise, dot: dot)
+    }
+
+    private mutating func runRange(
+        _ pipeline: TemplatePipeline, body: [TemplateNode], otherwise: [TemplateNode]?, dot: JSONValue
+    ) throws(TemplateFailure) -> Flow {
+        let mark = variables.count
+        defer { variables.removeSubrange(mark...) }
+        var ranged = pipeline
+        ranged.declarations = []
+        let value = try evaluate(ranged, dot: dot, lenient: false)
+        var elements: [(key: JSONValue, value: JSONValue)] = []
+        switch value {
+        case .null: break
+        case .array(let list): elements = list.enumerated().map { (.int(Int64($0.offset)), $0.element) }
+        // Go ranges over maps in sorted key order; so does this, for stable output.
+        case .object(let members): elements = members.keys.sorted().map { (.string($0), members[$0]!) }
+        case .int(let count): elements = (0..<max(count, 0)).map { (.int($0), .int($0)) }
+        default: throw TemplateFailure(reason: "range can't iterate over \(value.typeName) \(value.jsonString)")
+        }
+        guard !elements.isEmpty else {
+            guard let otherwise else { return .proceed }
+            return try run(otherwise, dot: dot)
+        }
+        for element in elements {
+            let iterationMark = variables.count
+            switch pipeline.declarations.count {
+            case 1: variables.append((pipeline.declarations[0], element.value))
+            case 2:
+                variables.append((pipeline.declarations[0], element.key))
+                variables.append((pipeline.declarations[1], element.value))
+            default: break
+            }
+            let flow = try run(body, dot: element.value)
+            variables.removeSubrange(iterationMark...)
+            if flow == .breakLoop { break }
+        }
+        return .proceed
+    }
+
+    // MARK: Pipelines
+
+    mutating func evaluate(_ pipeline: TemplatePipeline, dot: JSONValue, lenient: Bool) throws(TemplateFailure)
+        -> JSONValue
+    {
+        var value: JSONValue?
+        for (position, command) in pipeline.commands.enumerated() {
+            let feedsTolerant = position + 1 < pipeline.commands.count
+                && pipeline.commands[position + 1].function?.toleratesMissing == true
+            value = try evaluate(command, dot: dot, piped: value, lenient: lenient || feedsTolerant)
+        }
+        let result = value ?? .null
+        if pipeline.isAssignment, let name = pipeline.declarations.first,
+            let slot = variables.lastIndex(where: { $0.name == name })
+        {
+            variables[slot].value = result
+        } else if !pipeline.isAssignment {
+            for name in pipeline.declarations { variables.append((name, result)) }
+        }
+        return result
+    }
+
+    private mutating func evaluate(
+        _ command: TemplateCommand, dot: JSONValue, piped: JSONValue?, lenient: Bool
+    ) throws(TemplateFailure) -> JSONValue {
+        guard let function = command.function else {
+            return try evaluate(command.operands[0], dot: dot, lenient: lenient)
+        }
+        let argumentsLenient = lenient || function.toleratesMissing
+        let operands = command.operands.dropFirst()
+        if function == .and || function == .or {
+            // Go 1.18+ short-circuits: later arguments are not evaluated once the answer is known.
+            var last = JSONValue.null
+            for operand in operands {
+                last = try evaluate(operand, dot: dot, lenient: argumentsLenient)
+                if last.isTemplateTruthy == (function == .or) { return last }
+            }
+            if let piped { return piped }
+            guard !operands.isEmpty else { throw TemplateFailure(reason: "\(function.rawValue): no arguments") }
+            return last
+        }
+        var arguments: [JSONValue] = []
+        arguments.reserveCapacity(operands.count + 1)
+        for operand in operands {
+            arguments.append(try evaluate(operand, dot: dot, lenient: argumentsLenient))
+        }
+        if let piped { arguments.append(piped) }
+        do {
+            return try function.call(arguments, lenient: argumentsLenient)
+        } catch {
+            var reason = "\(function.rawValue): \(error.reason)"
+            if function == .index, let subject = operands.first { reason += " in \(subject.source)" }
+            throw TemplateFailure(reason: reason)
+        }
+    }
+
+    private mutating func evaluate(_ operand: TemplateOperand, dot: JSONValue, lenient: Bool) throws(TemplateFailure)
+        -> JSONValue
+    {
+        let start: JSONValue
+        let prefix: String
+        switch operand.base {
+        case .dot:
+            start = dot
+            prefix = ""
+        case .variable(let name):
+            guard let binding = variables.last(where: { $0.name == name }) else {
+                throw TemplateFailure(reason: "undefined variable \(quoteForMessage(name))")
+            }
+            start = binding.value
+            prefix = name
+        case .literal(let value):
+            return value
+        case .function(let function):
+            start = try evaluate(TemplateCommand(operands: [operand.withoutPath]), dot: dot, piped: nil, lenient: lenient)
+            prefix = function.rawValue
+        case .pipeline(let pipeline):
+            start = try evaluate(pipeline, dot: dot, lenient: lenient)
+            let chainLength = operand.path.reduce(0) { $0 + $1.count + 1 }
+            prefix = String(operand.source.dropLast(chainLength))
+        }
+        return try select(operand.path, from: start, prefix: prefix, lenient: lenient)
+    }
+
+    /// Follows field steps, naming the path walked so far when one is missing.
+    private func select(_ path: [String], from start: JSONValue, prefix: String, lenient: Bool)
+        throws(TemplateFailure) -> JSONValue
+    {
+        var current = start
+        for (depth, key) in path.enumerated() {
+            switch current {
+            case .object(let members):
+                guard let next = members[key] else {
+                    if lenient { return .null }
+                    throw TemplateFailure(reason: "missing key \(goQuoted(key)) at \(describe(prefix, path[...depth]))")
+                }
+                current = next
+            case .null:
+                if lenient { return .null }
+                let parent = depth == 0 ? (prefix.isEmpty ? "." : prefix) : describe(prefix, path[..<depth])
+                throw TemplateFailure(
+                    reason: "missing key \(goQuoted(key)) at \(describe(prefix, path[...depth])) (\(parent) is null)")
+            default:
+                throw TemplateFailure(
+                    reason: "can't read field \(goQuoted(key)) of \(current.typeName) at \(describe(prefix, path[...depth]))")
+            }
+        }
+        return current
+    }
+
+    private func describe(_ prefix: String, _ path: ArraySlice<String>) -> String {
+        prefix + path.map { "." + $0 }.joined()
+    }
+}
+
+extension TemplateOperand {
+    fileprivate var withoutPath: TemplateOperand {
+        var copy = self
+        copy.path = []
+        return copy
+    }
+}
