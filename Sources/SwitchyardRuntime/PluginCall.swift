@@ -106,7 +106,7 @@ final class PluginCall: Sendable {
             }
         }
         perform(effects)
-        if armDeadline, let timeout { arm(after: timeout) { $0.deadlinePassed() } }
+        if armDeadline, let timeout { arm(after: timeout, isDeadline: true) { $0.deadlinePassed() } }
     }
 
     /// The deadline passed: cancel, then wait for the terminal frame up to the grace.
@@ -216,7 +216,7 @@ final class PluginCall: Sendable {
                 retireIfDone { $0.hooksInFlight -= 1 }
             }
         }
-        if effects.startGraceTimer { arm(after: adapter.options.cancelGrace) { $0.graceExpired() } }
+        if effects.startGraceTimer { arm(after: adapter.options.cancelGrace, isDeadline: false) { $0.graceExpired() } }
         if effects.release {
             CallRegistry.unregister(id)
             adapter.library.releaseCall(adapter.instance, id)
@@ -244,8 +244,10 @@ final class PluginCall: Sendable {
     }
 
     /// Starts the call's timer: one sleeping task, only for calls still running after
-    /// start_call returned.
-    private func arm(after delay: Duration, _ fire: @escaping @Sendable (PluginCall) -> Void) {
+    /// start_call returned. A deadline never replaces a grace timer armed by a cancel that
+    /// raced ahead of it.
+    private func arm(after delay: Duration, isDeadline: Bool,
+                     _ fire: @escaping @Sendable (PluginCall) -> Void) {
         let timer = Task { [self] in
             do {
                 try await Task.sleep(for: delay)
@@ -256,6 +258,7 @@ final class PluginCall: Sendable {
         }
         let keep = state.withLock { state in
             guard !state.adapterDone else { return false }
+            if isDeadline, state.cancelRequested || state.timer != nil { return false }
             state.timer?.cancel()
             state.timer = timer
             return true

@@ -6,9 +6,11 @@ import SwitchyardJSON
 /// through libffi, their frames decoded as they stream.
 ///
 /// - Important: The host calls `release_call` either right after `start_call` returns (when the
-///   call already ended inside it) or from inside the `emit` of the terminal frame, after it has
-///   dropped its own locks. An adapter must therefore not hold a lock across `emit` that its
-///   `release_call` takes, and must not free state a thread still uses after `emit` returns.
+///   call already ended inside it) or from inside the `emit` of the terminal frame, and
+///   `cancel_call` from inside an `emit` it refuses (output limit, malformed frame) — always
+///   after dropping its own locks, never inside `start_call`. An adapter must therefore not hold
+///   a lock across `emit` that its `release_call` or `cancel_call` takes, and must not free
+///   state a thread still uses after `emit` returns (textkit reference-counts its calls).
 public final class PluginToolAdapter: ToolAdapter {
     /// The adapter's id (the `id` of its `adapters:` entry).
     public let id: String
