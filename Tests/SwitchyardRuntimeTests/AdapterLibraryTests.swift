@@ -15,6 +15,15 @@ extension RuntimeTests {
             #expect(swiftPM.path != plain.path)
         }
 
+        @Test func thePlainCCBuildNeedsNoSwiftRuntimeAndExportsOneSymbol() throws {
+            let path = try Plugins.textKitPlainCC()
+            let libraries = try Plugins.output("/usr/bin/env", ["ldd", path])
+            #expect(libraries.contains("libc.so"))
+            #expect(!libraries.contains("libswift"))
+            let exported = try Plugins.output("/usr/bin/env", ["nm", "-D", "--defined-only", path])
+            #expect(exported.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) } == ["switchyard_adapter_entry"])
+        }
+
         @Test func librariesAreCachedByRealPath() throws {
             let real = try Plugins.textKitPlainCC()
             let link = Plugins.directory + "/textkit-link.so"

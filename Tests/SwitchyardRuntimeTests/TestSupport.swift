@@ -73,17 +73,26 @@ enum Plugins {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
+        _ = try output(executable, arguments)
+    }
+
+    /// Runs a tool to its end and returns its stdout; stderr goes into the error when it fails.
+    static func output(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        let output = Pipe()
         let errors = Pipe()
+        process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw ToolError(.load, "\(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
         }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A fresh textkit adapter.
