@@ -12,7 +12,10 @@ enum BenchSuite: String, CaseIterable {
 
     func run() async throws -> [String: Double] {
         switch self {
-        case .ffi: return try FFIBench.run()
+        case .ffi:
+            var figures = try FFIBench.run()
+            figures.merge(try await PluginBench.run(binDirectory: Self.binDirectory)) { _, new in new }
+            return figures
         case .bun: return [:]
         case .engine: return [:]
         }
