@@ -6,7 +6,7 @@ extension StreamingJSONDecoder {
     }
 
     mutating func consumeStringByte(_ byte: UInt8) throws {
-        if byte < 0x80, utf8.isComplete {
+        if byte < 0x80, utf8.isAtCharacterBoundary {
             switch byte {
             case UInt8(ascii: "\""):
                 flushLoneSurrogate()
@@ -26,7 +26,7 @@ extension StreamingJSONDecoder {
             guard utf8.accept(byte) else { throw error("invalid UTF-8 in a string") }
             token.append(byte)
         }
-        if token.count >= Self.segmentBytes, utf8.isComplete { flushSegment() }
+        if token.count >= Self.segmentBytes, utf8.isAtCharacterBoundary { flushSegment() }
     }
 
     mutating func consumeEscape(_ byte: UInt8) throws {
@@ -160,36 +160,5 @@ extension StreamingJSONDecoder {
             if digits() == 0 { return false }
         }
         return index == bytes.count
-    }
-}
-
-/// Incremental UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF),
-/// byte by byte, so a sequence split across two chunks is checked like any other.
-struct UTF8Validation: Sendable {
-    private var remaining = 0
-    private var lower: UInt8 = 0x80
-    private var upper: UInt8 = 0xBF
-
-    var isComplete: Bool { remaining == 0 }
-
-    mutating func accept(_ byte: UInt8) -> Bool {
-        if remaining == 0 {
-            switch byte {
-            case 0x00...0x7F: return true
-            case 0xC2...0xDF: (remaining, lower, upper) = (1, 0x80, 0xBF)
-            case 0xE0: (remaining, lower, upper) = (2, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (remaining, lower, upper) = (2, 0x80, 0xBF)
-            case 0xED: (remaining, lower, upper) = (2, 0x80, 0x9F)
-            case 0xF0: (remaining, lower, upper) = (3, 0x90, 0xBF)
-            case 0xF1...0xF3: (remaining, lower, upper) = (3, 0x80, 0xBF)
-            case 0xF4: (remaining, lower, upper) = (3, 0x80, 0x8F)
-            default: return false
-            }
-            return true
-        }
-        guard byte >= lower, byte <= upper else { return false }
-        remaining -= 1
-        (lower, upper) = (0x80, 0xBF)
-        return true
     }
 }

@@ -28,7 +28,7 @@ public struct StreamingJSONDecoder: Sendable {
     var unicodeEscape: UInt32 = 0
     var unicodeEscapeDigits = 0
     var highSurrogate: UInt32?
-    var utf8 = UTF8Validation()
+    var utf8 = UTF8StreamValidator()
 
     /// Bytes consumed so far.
     public private(set) var byteCount = 0

@@ -3,16 +3,19 @@
 ///
 /// Hand-written rather than decoding with `String(validating:)` because that needs the whole
 /// text in one buffer; frame payloads stream and are never copied a second time.
-struct UTF8StreamValidator: Sendable {
+public struct UTF8StreamValidator: Sendable {
     private var remaining = 0
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
 
     /// `true` when no character is left unfinished.
-    var isAtCharacterBoundary: Bool { remaining == 0 }
+    public var isAtCharacterBoundary: Bool { remaining == 0 }
+
+    /// Creates a validator at a character boundary.
+    public init() {}
 
     /// Validates the next chunk; returns the index of the first bad byte, or `nil` if all fit.
-    mutating func validate(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    public mutating func validate(_ bytes: UnsafeRawBufferPointer) -> Int? {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -43,8 +46,14 @@ struct UTF8StreamValidator: Sendable {
     }
 
     /// Forgets any unfinished character (a new payload starts).
-    mutating func reset() {
+    public mutating func reset() {
         remaining = 0
         (lower, upper) = (0x80, 0xBF)
+    }
+
+    /// Validates one byte; `false` when it cannot continue well-formed UTF-8.
+    @inline(__always)
+    public mutating func accept(_ byte: UInt8) -> Bool {
+        withUnsafeBytes(of: byte) { validate($0) == nil }
     }
 }
