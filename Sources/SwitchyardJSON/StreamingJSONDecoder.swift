@@ -1,4 +1,89 @@
-import Foundation
+/// Decodes one JSON value incrementally, as its bytes arrive in chunks of any size.
+///
+/// Hand-written because no library in the package mirror parses JSON as a push stream: Foundation
+/// and swift-extras need the whole text in one buffer, which is the second full copy of a large
+/// tool output this decoder exists to avoid. The decoder keeps only the value built so far, plus
+/// the bytes of the token in progress (a long string is kept as completed segments, joined once
+/// into a string reserved at its final size), so decoding an N-byte output peaks near N bytes.
+///
+/// It validates UTF-8 (invalid sequences are errors, never replaced), limits nesting depth, and
+/// reports the byte offset and an excerpt of where the input went wrong.
+public struct StreamingJSONDecoder: Sendable {
+    /// Nesting deeper than this is rejected: deep trees overflow the stack when released.
+    public static let maximumDepth = 512
+
+    var state: State = .expectValue
+    var containers: [ContainerKind] = []
+    var arrays: [[JSONValue]] = []
+    var objects: [[String: JSONValue]] = []
+    var keys: [String] = []
+    var result: JSONValue?
+
+    /// Bytes of the token in progress: a number, a literal, or the current string segment.
+    var token: [UInt8] = []
+    /// Completed segments of a long string in progress.
+    var segments: [String] = []
+    var segmentsByteCount = 0
+    var stringIsKey = false
+    var unicodeEscape: UInt32 = 0
+    var unicodeEscapeDigits = 0
+    var highSurrogate: UInt32?
+    var utf8 = UTF8StreamValidator()
+
+    /// Bytes consumed so far.
+    public private(set) var byteCount = 0
+
+    /// Creates a decoder for one JSON value.
+    public init() {}
+
+    /// Feeds the next chunk.
+    /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        let chunkStart = byteCount
+        do {
+            for byte in chunk {
+                try consume(byte)
+                byteCount += 1
+            }
+        } catch var failure as JSONDecodingError {
+            let position = byteCount - chunkStart
+            let lower = max(0, position - 20)
+            let upper = min(chunk.count, position + 20)
+            if lower < upper { failure.excerpt = String(decoding: chunk[lower..<upper], as: UTF8.self) }
+            throw failure
+        }
+    }
+
+    /// Feeds the next chunk.
+    /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
+    public mutating func feed(_ chunk: some Collection<UInt8>) throws {
+        let handled: Void? = try chunk.withContiguousStorageIfAvailable { buffer in
+            try feed(UnsafeRawBufferPointer(buffer))
+        }
+        if handled == nil {
+            let copy = Array(chunk)
+            try copy.withUnsafeBytes { try feed($0) }
+        }
+    }
+
+    /// Ends the input and returns the value; the decoder is then reset.
+    /// - Throws: `JSONDecodingError` when the input is empty, incomplete or not JSON.
+    public mutating func finish() throws -> JSONValue {
+        if case .inNumber = state { try completeNumber() }
+        guard case .done = state, let value = result else {
+            let reason = byteCount == 0 ? "empty input, expected a JSON value" : "unexpected end of input"
+            throw error(reason)
+        }
+        self = StreamingJSONDecoder()
+        return value
+    }
+
+    func error(_ reason: String) -> JSONDecodingError {
+        // feed(_:) replaces the excerpt with the bytes around the offset in the chunk.
+        let excerpt = String(decoding: token.suffix(40), as: UTF8.self)
+        return JSONDecodingError(reason: reason, offset: byteCount, excerpt: excerpt)
+    }
+}
 
 /// A JSON text that did not parse: what was wrong, at which byte, with a short excerpt.
 public struct JSONDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -9,49 +94,16 @@ public struct JSONDecodingError: Error, Sendable, Hashable, CustomStringConverti
     /// Up to 40 bytes around the offset, lossily decoded.
     public var excerpt: String
 
+    /// Creates an error.
     public init(reason: String, offset: Int, excerpt: String) {
         self.reason = reason
         self.offset = offset
         self.excerpt = excerpt
     }
 
-    public var description: String { "\(reason) at byte \(offset) near \"\(excerpt)\"" }
-}
-
-/// Decodes one JSON value incrementally as its bytes arrive (TEMPORARY body: being replaced by
-/// the incremental push parser; the API stays).
-public struct StreamingJSONDecoder: Sendable {
-    private var buffer: [UInt8] = []
-
-    /// Creates a decoder for one JSON value.
-    public init() {}
-
-    /// Bytes consumed so far.
-    public var byteCount: Int { buffer.count }
-
-    /// Feeds the next chunk.
-    /// - Throws: `JSONDecodingError` as soon as the bytes cannot be JSON.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: chunk)
-    }
-
-    /// Feeds the next chunk.
-    public mutating func feed(_ chunk: some Collection<UInt8>) throws {
-        buffer.append(contentsOf: chunk)
-    }
-
-    /// Ends the input and returns the value.
-    /// - Throws: `JSONDecodingError` when the input is incomplete or not JSON.
-    public mutating func finish() throws -> JSONValue {
-        defer { buffer = [] }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer), options: [.fragmentsAllowed])
-        } catch {
-            throw JSONDecodingError(reason: "invalid JSON", offset: 0,
-                                    excerpt: String(decoding: buffer.prefix(40), as: UTF8.self))
-        }
-        return JSONValue(foundation: object)
+    /// `REASON at byte N near "EXCERPT"`.
+    public var description: String {
+        excerpt.isEmpty ? "\(reason) at byte \(offset)" : "\(reason) at byte \(offset) near \"\(excerpt)\""
     }
 }
 
@@ -67,20 +119,7 @@ extension JSONValue {
     /// Parses one JSON value from text.
     /// - Throws: `JSONDecodingError` naming the offset and an excerpt.
     public init(parsing text: String) throws {
-        try self.init(parsing: Array(text.utf8))
-    }
-
-    init(foundation object: Any) {
-        switch object {
-        case is NSNull: self = .null
-        case let number as NSNumber:
-            if String(cString: number.objCType) == "c" { self = .bool(number.boolValue) }
-            else if let exact = Int64(exactly: number.doubleValue), !"\(number)".contains(".") { self = .int(exact) }
-            else { self = .double(number.doubleValue) }
-        case let text as String: self = .string(text)
-        case let list as [Any]: self = .array(list.map(JSONValue.init(foundation:)))
-        case let map as [String: Any]: self = .object(map.mapValues(JSONValue.init(foundation:)))
-        default: self = .null
-        }
+        var text = text
+        self = try text.withUTF8 { try JSONValue(parsing: $0) }
     }
 }

@@ -99,6 +99,9 @@ extension ToolAdapter {
         } catch {
             throw ToolError(.protocol, "\(error)", toolID: request.toolID)
         }
+        // A stream ends early without an error only when the consuming task was canceled
+        // before it could wait for the outcome.
+        if Task.isCancelled { throw ToolError(.canceled, "the call was canceled", toolID: request.toolID) }
         throw ToolError(.protocol, "the call ended without a result", toolID: request.toolID)
     }
 

@@ -33,15 +33,14 @@ public struct Template: Sendable {
             throw TemplateError(reason: error.reason, template: source)
         }
         singlePipeline = Self.singlePipeline(of: nodes)
-    }
-
-    /// True when the text has no actions: `render` returns it unchanged.
-    public var isLiteral: Bool {
-        nodes.allSatisfy {
+        isLiteral = nodes.allSatisfy {
             if case .text = $0 { return true }
             return false
         }
     }
+
+    /// True when the text has no actions: `render` returns it unchanged.
+    public let isLiteral: Bool
 
     /// Renders with typed results.
     ///

@@ -25,6 +25,9 @@ public enum TemplateRenderer {
         return errors
     }
 
+    /// How many parsed templates the cache holds (tests check the bound).
+    static var cachedTemplateCount: Int { cache.withLock { $0.count } }
+
     /// The parsed template for `source`, from the cache when seen before.
     static func template(for source: String) throws(TemplateError) -> Template {
         if let cached = cache.withLock({ $0[source] }) { return cached }

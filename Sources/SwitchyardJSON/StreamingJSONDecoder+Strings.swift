@@ -1,0 +1,164 @@
+extension StreamingJSONDecoder {
+    mutating func beginString(isKey: Bool) {
+        stringIsKey = isKey
+        token.removeAll(keepingCapacity: true)
+        state = .inString
+    }
+
+    mutating func consumeStringByte(_ byte: UInt8) throws {
+        if byte < 0x80, utf8.isAtCharacterBoundary {
+            switch byte {
+            case UInt8(ascii: "\""):
+                flushLoneSurrogate()
+                finishString()
+                return
+            case UInt8(ascii: "\\"):
+                state = .inEscape
+                return
+            case 0..<0x20:
+                throw error("unescaped control character in a string")
+            default:
+                flushLoneSurrogate()
+                token.append(byte)
+            }
+        } else {
+            flushLoneSurrogate()
+            guard utf8.accept(byte) else { throw error("invalid UTF-8 in a string") }
+            token.append(byte)
+        }
+        if token.count >= Self.segmentBytes, utf8.isAtCharacterBoundary { flushSegment() }
+    }
+
+    mutating func consumeEscape(_ byte: UInt8) throws {
+        let decoded: UInt8
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded = byte
+        case UInt8(ascii: "b"): decoded = 0x08
+        case UInt8(ascii: "f"): decoded = 0x0C
+        case UInt8(ascii: "n"): decoded = 0x0A
+        case UInt8(ascii: "r"): decoded = 0x0D
+        case UInt8(ascii: "t"): decoded = 0x09
+        case UInt8(ascii: "u"):
+            unicodeEscape = 0
+            unicodeEscapeDigits = 0
+            state = .inUnicodeEscape
+            return
+        default:
+            throw error("invalid escape sequence in a string")
+        }
+        flushLoneSurrogate()
+        token.append(decoded)
+        state = .inString
+    }
+
+    mutating func consumeUnicodeEscapeDigit(_ byte: UInt8) throws {
+        let digit: UInt32
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+        default: throw error("invalid \\u escape in a string")
+        }
+        unicodeEscape = unicodeEscape << 4 | digit
+        unicodeEscapeDigits += 1
+        guard unicodeEscapeDigits == 4 else { return }
+        state = .inString
+        let unit = unicodeEscape
+        if let high = highSurrogate, (0xDC00...0xDFFF).contains(unit) {
+            highSurrogate = nil
+            appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+        } else if (0xD800...0xDBFF).contains(unit) {
+            flushLoneSurrogate()
+            highSurrogate = unit
+        } else {
+            flushLoneSurrogate()
+            // A lone low surrogate cannot be held by a Swift String: it becomes U+FFFD.
+            appendScalar((0xDC00...0xDFFF).contains(unit) ? 0xFFFD : unit)
+        }
+    }
+
+    /// A high surrogate not followed by a low one becomes U+FFFD, as a String cannot hold it.
+    private mutating func flushLoneSurrogate() {
+        guard highSurrogate != nil else { return }
+        highSurrogate = nil
+        appendScalar(0xFFFD)
+    }
+
+    private mutating func appendScalar(_ value: UInt32) {
+        let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+        token.append(contentsOf: String(Character(scalar)).utf8)
+    }
+
+    private mutating func flushSegment() {
+        segmentsByteCount += token.count
+        segments.append(String(decoding: token, as: UTF8.self))
+        token.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func finishString() {
+        let text: String
+        if segments.isEmpty {
+            text = String(decoding: token, as: UTF8.self)
+        } else {
+            flushSegment()
+            // Reserved at its final size and filled while the segments are released, so the
+            // string and its segments together never hold much more than the string itself.
+            var joined = String()
+            joined.reserveCapacity(segmentsByteCount)
+            for index in segments.indices {
+                joined.append(segments[index])
+                segments[index] = ""
+            }
+            segments = []
+            segmentsByteCount = 0
+            text = joined
+        }
+        token.removeAll(keepingCapacity: token.capacity <= Self.segmentBytes * 2)
+        if stringIsKey {
+            keys.append(text)
+            state = .expectColon
+        } else {
+            complete(.string(text))
+        }
+    }
+
+    mutating func completeNumber() throws {
+        guard Self.isValidNumber(token) else { throw error("invalid number") }
+        let isInteger = !token.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        let text = String(decoding: token, as: UTF8.self)
+        if isInteger, let integer = Int64(text) {
+            complete(.int(integer))
+        } else if let number = Double(text) {
+            complete(.double(number))
+        } else {
+            throw error("invalid number")
+        }
+    }
+
+    /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    static func isValidNumber(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - start
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count else { return false }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            if digits() == 0 { return false }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if digits() == 0 { return false }
+        }
+        return index == bytes.count
+    }
+}

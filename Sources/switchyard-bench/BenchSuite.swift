@@ -1,0 +1,38 @@
+import Foundation
+
+/// The benchmark suites CONTRACT.md names.
+enum BenchSuite: String, CaseIterable {
+    case ffi, bun, engine
+
+    /// The directory holding the built executables and adapter libraries.
+    static var binDirectory: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }
+
+    func run() async throws -> [String: Double] {
+        switch self {
+        case .ffi:
+            var figures = try FFIBench.run()
+            figures.merge(try await PluginBench.run(binDirectory: Self.binDirectory)) { _, new in new }
+            return figures
+        case .bun: return [:]
+        case .engine: return [:]
+        }
+    }
+}
+
+/// Formats the report with sorted keys so runs diff cleanly.
+enum BenchReport {
+    static func json(_ report: [String: [String: Double]]) -> String {
+        let suites = report.keys.sorted().map { suite -> String in
+            let figures = report[suite]!.keys.sorted().map { key -> String in
+                let value = report[suite]![key]!
+                let text = value.isFinite ? String(format: "%.3f", value) : "null"
+                return "\"\(key)\": \(text)"
+            }
+            return "\"\(suite)\": {" + figures.joined(separator: ", ") + "}"
+        }
+        return "{" + suites.joined(separator: ", ") + "}"
+    }
+}

