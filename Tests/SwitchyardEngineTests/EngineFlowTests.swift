@@ -218,12 +218,15 @@ struct EngineFlowTests {
         let project = try TestProject("""
             id: wf
             config:
-              timeout: 100ms
+              timeout: 300ms
             tasks:
+              - {id: quick, tool: add, with: {a: 1, b: 2}, on_success: {next: slow}}
               - {id: slow, tool: sleep, with: {ms: 30000}}
             """)
         let result = try await project.run()
         #expect(result.status == .timedOut)
+        #expect(result.output == ["quick": ["output": ["sum": 3]], "slow": ["output": [:]]])
+        #expect(result.error?["message"] == "the workflow timed out after 300ms")
         #expect(project.adapter.canceled.withLock { $0 } == 1)
         let record = try await SQLiteExecutionStore(path: project.storePath).workflow(execID: result.execID)
         #expect(record?.status == .timedOut)

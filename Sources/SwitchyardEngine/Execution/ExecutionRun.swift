@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchyardJSON
 import SwitchyardRuntime
 
@@ -18,6 +19,8 @@ final class ExecutionRun: Sendable {
     let workflowValue: JSONValue
     let envValue: JSONValue
     let projectValue: JSONValue
+    /// `{taskID: {output}}` so far, for the output of a run cut short by its time limit.
+    let partialOutput = Mutex<[String: JSONValue]>([:])
 
     init(engine: WorkflowEngine, workflow: CompiledWorkflow, execID: String, input: JSONValue,
          checkpoints: [String: TaskExecutionRecord], observer: ExecutionObserver?) {
@@ -55,7 +58,7 @@ final class ExecutionRun: Sendable {
         case .timedOut:
             let limit = timeout.map(GoDuration.format) ?? "its time limit"
             result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: .timedOut,
-                                    output: .emptyObject, error: ["message": .string("the workflow timed out after \(limit)")])
+                                    output: .object(partialOutput.withLock { $0 }), error: ["message": .string("the workflow timed out after \(limit)")])
         }
         if timedOut { result.status = .timedOut }
         do {
@@ -89,6 +92,7 @@ final class ExecutionRun: Sendable {
             scope.tasks[outcome.id] = outcome.templateValue
             for (childID, value) in outcome.childValues { scope.tasks[childID] = value }
             ran[outcome.id] = ["output": outcome.output]
+            partialOutput.withLock { $0 = ran }
             if outcome.status == .canceled || Task.isCancelled {
                 return .canceled(.object(ran))
             }
