@@ -64,13 +64,11 @@ final class TestAdapter: ToolAdapter {
         case "append":
             if let file = input["file"]?.stringValue {
                 let line = (input["line"]?.stringValue ?? "x") + "\n"
-                let handle = FileHandle(forWritingAtPath: file) ?? {
-                    _ = FileManager.default.createFile(atPath: file, contents: nil)
-                    return FileHandle(forWritingAtPath: file)!
-                }()
-                handle.seekToEndOfFile()
-                handle.write(Data(line.utf8))
-                try handle.close()
+                // O_APPEND: concurrent children append whole lines instead of overwriting each other.
+                let descriptor = open(file, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+                guard descriptor >= 0 else { throw ToolError(.toolError, "cannot open \(file)", toolID: request.toolID) }
+                _ = line.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+                close(descriptor)
             }
             if let ms = input["ms"]?.intValue { try await sleep(milliseconds: ms, request) }
             if let gate = input["block_unless_exists"]?.stringValue, !FileManager.default.fileExists(atPath: gate) {
