@@ -101,6 +101,8 @@ public struct TaskConfig: Sendable {
 
 /// The task types of ENGINE-SPEC.md.
 public enum TaskType: String, Sendable, CaseIterable {
+    /// One tool or agent call; `router`: picks the next task; `parallel`/`collection`/`composite`:
+    /// run children; `aggregate`: combines outputs; `wait`/`signal`: receive and send signals.
     case basic, router, parallel, collection, composite, aggregate, wait, signal
 }
 
@@ -118,6 +120,7 @@ public enum ParallelStrategy: String, Sendable, CaseIterable {
 
 /// How a collection runs its children.
 public enum CollectionMode: String, Sendable, CaseIterable {
+    /// Children at once (up to `max_workers`), or one after another.
     case parallel, sequential
 }
 

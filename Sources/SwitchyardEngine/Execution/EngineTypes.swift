@@ -84,7 +84,9 @@ public typealias ExecutionObserver = @Sendable (ExecutionEvent) -> Void
 public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of refusal.
     public struct Kind: RawRepresentable, Sendable, Hashable {
+        /// The kind's name.
         public let rawValue: String
+        /// Creates a kind.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// No workflow with that id in the project.
         public static let unknownWorkflow = Kind(rawValue: "unknown_workflow")
@@ -107,5 +109,6 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -3,13 +3,21 @@ import SwitchyardJSON
 
 /// The status of a workflow or task execution, as stored and printed.
 public enum ExecutionStatus: String, Sendable, CaseIterable, Codable {
+    /// Recorded, not started.
     case pending = "PENDING"
+    /// In progress.
     case running = "RUNNING"
+    /// Ended well.
     case success = "SUCCESS"
+    /// Ended with an error.
     case failed = "FAILED"
+    /// Ran past its time limit.
     case timedOut = "TIMED_OUT"
+    /// Stopped by a cancel (or by a sibling deciding a parallel strategy).
     case canceled = "CANCELED"
+    /// Waiting for a signal.
     case waiting = "WAITING"
+    /// Held, to be resumed.
     case paused = "PAUSED"
 
     /// The run of this task or workflow is over (and will not change on resume).

@@ -35,7 +35,9 @@ public protocol ExecutionStore: Sendable {
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure.
     public struct Kind: RawRepresentable, Sendable, Hashable {
+        /// The kind's name.
         public let rawValue: String
+        /// Creates a kind.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// Another process or connection holds the lock past the busy timeout.
         public static let locked = Kind(rawValue: "locked")

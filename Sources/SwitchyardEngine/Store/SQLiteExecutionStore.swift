@@ -78,6 +78,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         return migrator
     }
 
+    /// Inserts a new workflow execution.
     public func insertWorkflow(_ record: WorkflowExecutionRecord) async throws {
         try await write { db in
             try db.cachedStatement(sql: """
@@ -90,6 +91,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// Updates a workflow execution.
     public func updateWorkflow(execID: String, status: ExecutionStatus, output: JSONValue?, error: JSONValue?) async throws {
         let now = Timestamp.now()
         try await write { db in
@@ -99,6 +101,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// The workflow execution `execID`, or `nil`.
     public func workflow(execID: String) async throws -> WorkflowExecutionRecord? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM workflow_executions WHERE exec_id = ?", arguments: [execID])
@@ -106,6 +109,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// Workflow executions, newest first.
     public func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM workflow_executions ORDER BY created_at DESC, rowid DESC LIMIT ?",
@@ -114,6 +118,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// Checkpoints a task; concurrent calls share one transaction (group commit).
     public func saveTask(_ record: TaskExecutionRecord) async throws {
         try await checkpoints.save(record)
     }
@@ -144,6 +149,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// Every task execution of a workflow execution, in insertion order.
     public func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM task_executions WHERE workflow_exec_id = ? ORDER BY rowid",
