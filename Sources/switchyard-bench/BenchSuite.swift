@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardRuntime
 
 /// The benchmark suites CONTRACT.md names.
 enum BenchSuite: String, CaseIterable {
@@ -17,7 +18,13 @@ enum BenchSuite: String, CaseIterable {
             figures.merge(try await PluginBench.run(binDirectory: Self.binDirectory)) { _, new in new }
             return figures
         case .bun: return [:]
-        case .engine: return [:]
+        case .engine:
+            let library = try AdapterLibrary.load(Self.binDirectory + "/libtextkit.so")
+            let textkit = try PluginToolAdapter(id: "textkit", library: library)
+            let figures = try await EngineBench.run(adapters: ["textkit": textkit], toolID: "upper",
+                                                    input: ["text": "checkpointed"])
+            await textkit.shutdown()
+            return figures
         }
     }
 }
