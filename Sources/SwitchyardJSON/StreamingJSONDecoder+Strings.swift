@@ -89,7 +89,7 @@ extension StreamingJSONDecoder {
         token.append(contentsOf: String(Character(scalar)).utf8)
     }
 
-    private mutating func flushSegment() {
+    mutating func flushSegment() {
         segmentsByteCount += token.count
         segments.append(String(decoding: token, as: UTF8.self))
         token.removeAll(keepingCapacity: true)

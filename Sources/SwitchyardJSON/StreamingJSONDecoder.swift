@@ -40,10 +40,24 @@ public struct StreamingJSONDecoder: Sendable {
     /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         let chunkStart = byteCount
+        var index = 0
+        let count = chunk.count
         do {
-            for byte in chunk {
-                try consume(byte)
+            while index < count {
+                if case .inString = state {
+                    // Fast path: copy a run of plain ASCII string bytes in one append.
+                    let runEnd = plainStringRunEnd(chunk, from: index)
+                    if runEnd > index {
+                        token.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index..<runEnd]))
+                        byteCount += runEnd - index
+                        index = runEnd
+                        if token.count >= Self.segmentBytes { flushSegment() }
+                        continue
+                    }
+                }
+                try consume(chunk[index])
                 byteCount += 1
+                index += 1
             }
         } catch var failure as JSONDecodingError {
             let position = byteCount - chunkStart
@@ -76,6 +90,18 @@ public struct StreamingJSONDecoder: Sendable {
         }
         self = StreamingJSONDecoder()
         return value
+    }
+
+    /// The end of the run of bytes from `start` that need no escaping, validation or state change.
+    private func plainStringRunEnd(_ chunk: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard utf8.isAtCharacterBoundary, highSurrogate == nil else { return start }
+        var end = start
+        while end < chunk.count {
+            let byte = chunk[end]
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+            end += 1
+        }
+        return end
     }
 
     func error(_ reason: String) -> JSONDecodingError {

@@ -9,17 +9,10 @@ extension PluginToolAdapter {
     /// consuming task cancels the call (`cancel_call`) and still waits up to
     /// `options.cancelGrace` for the adapter's terminal frame before throwing `canceled`.
     public func call(_ request: ToolCallRequest) -> AsyncThrowingStream<ToolEvent, any Error> {
-        var timeout = request.timeout ?? options.defaultTimeout
-        if timeout <= .zero { timeout = .zero }
-        let call = PluginCall(id: CallRegistry.nextID(), toolID: request.toolID, adapter: self,
-                              timeout: timeout == .zero ? nil : timeout)
-        guard admit(call) else {
-            let error = ToolError(.canceled, "adapter \(id) is shut down", toolID: request.toolID)
+        let call: PluginCall
+        do { call = try begin(request) } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
-        CallRegistry.register(call)
-        let (status, message) = start(call, request, timeout: timeout)
-        call.startReturned(status, message: message)
         let stream = PluginCallStream(call)
         return AsyncThrowingStream(unfolding: {
             try await withTaskCancellationHandler {
@@ -28,6 +21,36 @@ extension PluginToolAdapter {
                 stream.call.cancel(reason: "the call was canceled")
             }
         })
+    }
+
+    /// Runs a call to its end without building a stream: the consumer waits on the call itself.
+    /// Same outcome and cleanup guarantees as `call(_:)`.
+    public func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
+        let owner = PluginCallStream(try begin(request))
+        return try await withTaskCancellationHandler {
+            while let event = try await owner.call.next() {
+                if case .result(let output) = event { return output }
+                onEvent(event)
+            }
+            throw ToolError(.protocol, "the call ended without a result", toolID: request.toolID)
+        } onCancel: {
+            owner.call.cancel(reason: "the call was canceled")
+        }
+    }
+
+    /// Registers a call and starts it (`start_call`, through libffi).
+    private func begin(_ request: ToolCallRequest) throws(ToolError) -> PluginCall {
+        var timeout = request.timeout ?? options.defaultTimeout
+        if timeout <= .zero { timeout = .zero }
+        let call = PluginCall(id: CallRegistry.nextID(), toolID: request.toolID, adapter: self,
+                              timeout: timeout == .zero ? nil : timeout)
+        guard admit(call) else {
+            throw ToolError(.canceled, "adapter \(id) is shut down", toolID: request.toolID)
+        }
+        CallRegistry.register(call)
+        let (status, message) = start(call, request, timeout: timeout)
+        call.startReturned(status, message: message)
+        return call
     }
 
     /// Fills a `sy_call_request` whose buffers stay pinned for the duration of `start_call`.

@@ -79,6 +79,11 @@ public protocol ToolAdapter: Sendable {
     /// Starts a call and returns its event stream.
     func call(_ request: ToolCallRequest) -> AsyncThrowingStream<ToolEvent, any Error>
 
+    /// Runs a call to its end and returns its output, passing progress and log events to
+    /// `onEvent`. The default consumes `call(_:)`; an adapter may answer without a stream.
+    /// - Throws: `ToolError` with the call's error kind.
+    func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue
+
     /// Stops accepting calls and releases the adapter's resources (workers, instances).
     func shutdown() async
 }
@@ -87,8 +92,12 @@ extension ToolAdapter {
     /// Runs a call to its end and returns its output, passing progress and log events to
     /// `onEvent`.
     /// - Throws: `ToolError` with the call's error kind.
-    public func run(_ request: ToolCallRequest,
-                    onEvent: (ToolEvent) -> Void = { _ in }) async throws -> JSONValue {
+    public func run(_ request: ToolCallRequest) async throws -> JSONValue {
+        try await run(request, onEvent: { _ in })
+    }
+
+    /// Runs a call through `call(_:)` to its end; see the requirement.
+    public func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
         do {
             for try await event in call(request) {
                 if case .result(let output) = event { return output }
