@@ -56,10 +56,33 @@ public enum ProjectLoader {
                 problems.append(error)
             }
         }
+        problems += adapterProblems(project.tools, project: project)
         for workflow in project.workflows {
+            problems += adapterProblems(workflow.tools, project: project)
             problems += WorkflowValidator.problems(in: workflow, project: project)
         }
         return (project, problems)
+    }
+
+    /// A tool's `adapter:` must be `ffi` or an `adapters:` entry's id.
+    static func adapterProblems(_ tools: [ToolConfig], project: ProjectConfig) -> [ConfigError] {
+        let declared = Set(project.adapters.map(\.id))
+        var problems: [ConfigError] = []
+        for (index, tool) in tools.enumerated() {
+            switch tool.adapter {
+            case nil:
+                continue
+            case "ffi"?:
+                continue  // the reader already requires its `ffi:` signature
+            case let adapter?:
+                if !declared.contains(adapter) {
+                    let known = (["ffi"] + declared.sorted()).joined(separator: ", ")
+                    problems.append(ConfigError(file: tool.file, path: "tools[\(index)].adapter",
+                                                reason: "tool \"\(tool.id)\" names unknown adapter \"\(adapter)\" (declared: \(known))"))
+                }
+            }
+        }
+        return problems
     }
 
     static func decodeProject(_ document: JSONValue, directory: String, file: String,
