@@ -67,8 +67,8 @@ let package = Package(
             path: "Sources/switchyard-bench", swiftSettings: strict),
 
         // Adapters. Each is loaded with dlopen by the host; none is linked into it.
-        .target(name: "TextKitPlugin", dependencies: ["SwitchyardABI"], path: "Plugins/textkit",
-                exclude: ["Makefile"]),
+        .target(name: "TextKitPlugin", path: "Plugins/textkit", exclude: ["Makefile", "build"],
+                cSettings: [.headerSearchPath("../../include")]),
         .target(
             name: "FFIAdapterPlugin",
             dependencies: ["SwitchyardABI", "SwitchyardFFI", "SwitchyardJSON"],

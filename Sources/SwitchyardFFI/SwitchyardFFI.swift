@@ -1,1 +1,0 @@
-// The dlopen + libffi host: filled in by the FFI work.
