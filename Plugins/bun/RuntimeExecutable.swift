@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Subprocess
 import Synchronization
 
 /// Finds the runtime binary once per instance, in the order CONTRACT.md fixes for Bun:
@@ -76,23 +75,37 @@ enum PythonPackageProbe {
         return found
     }
 
-    /// `create` is a synchronous C hook, so the async spawn is bridged with a semaphore. The
-    /// task runs on the global executor, never on the caller's thread.
+    /// Runs `python3 -c script` synchronously with posix_spawn rather than swift-subprocess:
+    /// `create` is a synchronous C hook that hosts may call from a cooperative-pool thread, and
+    /// blocking such a thread on async work can deadlock a small pool. This one-shot lookup
+    /// needs no teardown, streaming or group control, so the plain spawn is enough.
     private static func runBlocking(script: String) -> String? {
-        let box = Mutex<String?>(nil)
-        let done = UnsafeSemaphore()
-        Task.detached {
-            let result = try? await Subprocess.run(
-                .name("python3"), arguments: ["-c", script], output: .string(limit: 4096), error: .discarded)
-            if let result, case .exited(0) = result.terminationStatus {
-                let text = result.standardOutput
-                let line = text.split(separator: "\n").first.map(String.init)
-                box.withLock { $0 = line }
-            }
-            done.signal()
+        guard let ends = SystemCalls.pipe() else { return nil }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, ends.write, 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let arguments = ["python3", "-c", script]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawnp(&pid, "python3", &actions, nil, &argv, environ)
+        close(ends.write)
+        defer { close(ends.read) }
+        guard status == 0 else { return nil }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while output.count < 16_384 {
+            let count = read(ends.read, &buffer, buffer.count)
+            if count > 0 { output += buffer[0..<count]; continue }
+            if count < 0 && errno == EINTR { continue }
+            break
         }
-        done.wait()
-        return box.withLock { $0 }
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
+        guard exitStatus == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").first.map(String.init)
     }
 }
 

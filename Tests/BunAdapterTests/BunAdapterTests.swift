@@ -9,25 +9,8 @@ import Testing
 struct BunAdapterTests {
     typealias H = BunAdapterHarness
 
-    /// Warms up process-wide machinery (dlopen, subprocess's monitor thread, the cooperative
-    /// pool) so the baseline is not taken before it exists.
-    static let warmed: Void = {
-        let semaphore = DispatchSemaphore(value: 0)
-        Task.detached {
-            for mode in ["pooled", "per_call"] {
-                if let adapter = try? H.adapter(mode: mode) {
-                    _ = await H.outcome(adapter, "echo", ["x": 1])
-                    _ = await H.outcome(adapter, "hang", timeout: .milliseconds(100))
-                    await adapter.shutdown()
-                }
-            }
-            semaphore.signal()
-        }
-        semaphore.wait()
-    }()
-
     func baseline() async -> H.Resources {
-        _ = Self.warmed
+        await Warmup.shared.run()
         return await H.settle(to: H.resources())
     }
 
@@ -232,5 +215,24 @@ struct BunAdapterTests {
         #expect(await H.outcome(adapter, "envread", ["key": "SY_D"], env: ["SY_D": "deno"]).value == ["value": "deno"])
         #expect(await H.outcome(adapter, "hang", timeout: .milliseconds(300)).errorKind == .timeout)
         await adapter.shutdown()
+    }
+}
+
+/// Warms up process-wide machinery (dlopen, subprocess's monitor thread, the cooperative pool)
+/// once, so no baseline is taken before it exists.
+actor Warmup {
+    static let shared = Warmup()
+    private var done = false
+
+    func run() async {
+        guard !done else { return }
+        done = true
+        for mode in ["pooled", "per_call"] {
+            if let adapter = try? BunAdapterHarness.adapter(mode: mode) {
+                _ = await BunAdapterHarness.outcome(adapter, "echo", ["x": 1])
+                _ = await BunAdapterHarness.outcome(adapter, "hang", timeout: .milliseconds(100))
+                await adapter.shutdown()
+            }
+        }
     }
 }
