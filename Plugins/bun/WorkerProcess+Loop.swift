@@ -244,7 +244,7 @@ extension WorkerProcess {
         guard count > 0 else { return nil }
         let text = String(decoding: bytes[0..<count], as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
-        return Int(line.dropFirst(6).split(separator: " ").first ?? "")
+        return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
 
     static func outputLimitFailure(_ call: ToolCall, _ length: Int, _ limit: Int) -> ToolCall.Failure {

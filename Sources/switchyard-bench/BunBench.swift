@@ -111,7 +111,7 @@ enum BunBench {
     static func statusKB(_ field: String) -> Int {
         let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = text.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
-        return Int(line.dropFirst(field.count + 1).split(separator: " ").first ?? "") ?? 0
+        return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
