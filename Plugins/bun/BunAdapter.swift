@@ -1,1 +1,0 @@
-// The Bun adapter plugin.

@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwitchyardABI
+import SwitchyardJSON
+import Synchronization
+
+/// One adapter instance: a runtime, an entrypoint, a mode, and the calls in flight.
+final class BunAdapterInstance: Sendable {
+    let host: HostConnection
+    let configuration: BunAdapterConfiguration
+    private let scriptDirectory: String
+    private let dispatcher: any CallDispatcher
+    private let calls = Mutex<[UInt64: ToolCall]>([:])
+    private let nextWireID = Atomic<UInt64>(1)
+
+    /// Parses the config, resolves the executable, writes the worker script, warms the pool.
+    /// - Throws: `AdapterFailure` naming the config field or what could not be set up.
+    init(host: HostConnection, configJSON: UnsafeRawBufferPointer) throws(AdapterFailure) {
+        Self.ignoreBrokenPipes()
+        self.host = host
+        let configuration = try BunAdapterConfiguration(json: configJSON)
+        self.configuration = configuration
+        let executable = try RuntimeExecutable.resolve(configuration)
+        var template = Array("/tmp/switchyard-bun-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw .internal("cannot create a private directory for the worker script: \(String(cString: strerror(errno)))")
+        }
+        scriptDirectory = String(cString: made)
+        let scriptPath = scriptDirectory + "/" + WorkerScript.fileName
+        do { try Self.writeFile(scriptPath, WorkerScript.source) } catch {
+            rmdir(scriptDirectory)
+            throw error
+        }
+        var arguments: [String] = []
+        if configuration.runtime == .deno {
+            arguments = ["run", "--quiet", "--no-prompt"]
+            arguments += configuration.permissions.isEmpty ? ["--allow-read", "--allow-env"] : configuration.permissions
+        } else if configuration.runtime == .bun {
+            arguments = ["--no-install"]
+        }
+        arguments += [scriptPath, configuration.entrypoint, configuration.mode.rawValue]
+        let launch = WorkerLaunch(
+            runtimeName: configuration.runtime.rawValue, executable: executable, arguments: arguments,
+            environment: configuration.environment, workingDirectory: configuration.workingDirectory,
+            killGrace: .milliseconds(configuration.killGraceMS), maxOutputBytes: configuration.maxOutputBytes,
+            maxStderrBytes: configuration.maxStderrBytes, memoryCeilingKB: configuration.maxWorkerMemoryMB * 1024,
+            perCall: configuration.mode == .perCall, host: host)
+        switch configuration.mode {
+        case .perCall:
+            dispatcher = PerCallDispatcher(launch: launch)
+        case .pooled:
+            let pool = WorkerPool(
+                launch: launch, size: configuration.workers, maxInflight: configuration.maxInflightPerWorker,
+                maxCalls: configuration.maxCallsPerWorker)
+            dispatcher = pool
+            do { try pool.warmUp() } catch {
+                pool.shutdown()
+                Self.removeScript(scriptDirectory)
+                throw error
+            }
+        }
+    }
+
+    /// Writing to a pipe whose reader died must fail with EPIPE, not kill the host: SIGPIPE is
+    /// ignored unless the host installed its own handler.
+    private static func ignoreBrokenPipes() {
+        var current = sigaction()
+        sigaction(SIGPIPE, nil, &current)
+        if current.__sigaction_handler.sa_handler == nil {
+            signal(SIGPIPE, SIG_IGN)
+        }
+    }
+
+    private static func writeFile(_ path: String, _ text: String) throws(AdapterFailure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .internal("cannot write the worker script \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            guard count > 0 else { throw .internal("cannot write the worker script \(path): \(String(cString: strerror(errno)))") }
+            written += count
+        }
+    }
+
+    private static func removeScript(_ directory: String) {
+        unlink(directory + "/" + WorkerScript.fileName)
+        rmdir(directory)
+    }
+
+    /// Validates and starts one call.
+    /// - Throws: `AdapterFailure` (SY_E_INVALID_ARGUMENT) naming the tool id or env key.
+    func startCall(_ request: UnsafePointer<sy_call_request>) throws(AdapterFailure) {
+        let request = request.pointee
+        guard let toolPointer = request.tool_id else { throw .invalid("start_call: tool_id is NULL") }
+        let toolID = String(decoding: UnsafeRawBufferPointer(start: toolPointer, count: Int(request.tool_id_length)), as: UTF8.self)
+        if let problem = ToolIDRules.problem(toolID) { throw .invalid(problem) }
+        let envBytes = UnsafeRawBufferPointer(start: request.env_json, count: Int(request.env_json_length))
+        if !envBytes.isEmpty {
+            let env: JSONValue
+            do { env = try JSONValue(parsing: envBytes) } catch {
+                throw .invalid("tool \"\(toolID)\": env is not JSON: \(error)")
+            }
+            guard let members = env.objectValue else { throw .invalid("tool \"\(toolID)\": env must be a JSON object") }
+            for (key, value) in members {
+                guard let text = value.stringValue else {
+                    throw .invalid("tool \"\(toolID)\": env \"\(key)\" must be a string, got \(value.typeName)")
+                }
+                if let problem = EnvironmentRules.problem(key: key, value: text) {
+                    throw .invalid("tool \"\(toolID)\": \(problem)")
+                }
+            }
+        }
+        let wireID = nextWireID.wrappingAdd(1, ordering: .relaxed).oldValue
+        var line: [UInt8] = []
+        line.reserveCapacity(Int(request.input_json_length + request.config_json_length + request.env_json_length) + 64)
+        line.append(contentsOf: "{\"id\":\(wireID),\"tool\":\"\(toolID)\",\"input\":".utf8)
+        Self.appendJSON(request.input_json, request.input_json_length, to: &line)
+        line.append(contentsOf: ",\"config\":".utf8)
+        Self.appendJSON(request.config_json, request.config_json_length, to: &line)
+        line.append(contentsOf: ",\"env\":".utf8)
+        Self.appendJSON(request.env_json, request.env_json_length, to: &line)
+        line.append(contentsOf: "}\n".utf8)
+        let timeout = request.timeout_ms > 0 ? request.timeout_ms : configuration.toolExecutionTimeoutMS
+        let call = ToolCall(
+            wireID: wireID, toolID: toolID, timeoutMS: timeout, requestLine: line,
+            sink: HostFrameSink(host: host, callID: request.call_id))
+        calls.withLock { $0[request.call_id] = call }
+        dispatcher.submit(call)
+    }
+
+    /// Copies a JSON text into the request line; raw newlines can only be whitespace in JSON,
+    /// so they become spaces and the line stays one line.
+    private static func appendJSON(_ bytes: UnsafePointer<UInt8>?, _ length: UInt64, to line: inout [UInt8]) {
+        guard let bytes, length > 0 else {
+            line.append(contentsOf: "{}".utf8)
+            return
+        }
+        let start = line.count
+        line.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+        var index = start
+        while index < line.count {
+            if line[index] == 0x0A || line[index] == 0x0D { line[index] = 0x20 }
+            index += 1
+        }
+    }
+
+    /// Stops a call; its terminal frame follows once its process is gone. Never blocks.
+    func cancelCall(_ id: UInt64) {
+        guard let call = calls.withLock({ $0[id] }) else { return }
+        dispatcher.cancel(call)
+    }
+
+    /// Forgets a call the host is done with.
+    func releaseCall(_ id: UInt64) {
+        _ = calls.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Asks a worker which tools the entrypoint exports.
+    /// - Throws: `AdapterFailure` with the worker's error (e.g. the entrypoint does not import).
+    func describe() throws(AdapterFailure) -> [UInt8] {
+        let wireID = nextWireID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let sink = CollectedFrames()
+        let timeout = configuration.toolExecutionTimeoutMS > 0 ? configuration.toolExecutionTimeoutMS : 60_000
+        let call = ToolCall(
+            wireID: wireID, toolID: "(describe)", timeoutMS: timeout,
+            requestLine: Array("{\"id\":\(wireID),\"describe\":true}\n".utf8), sink: sink)
+        dispatcher.submit(call)
+        if !sink.finished.wait(milliseconds: timeout + 5_000) {
+            dispatcher.cancel(call)
+            throw .internal("describe: no answer from the \(configuration.runtime.rawValue) worker")
+        }
+        let (kind, bytes) = sink.result
+        if kind == SY_FRAME_RESULT { return bytes }
+        let message = (try? JSONValue(parsing: bytes))?["message"]?.stringValue ?? String(decoding: bytes, as: UTF8.self)
+        throw .internal("describe \(configuration.entrypoint): \(message)")
+    }
+
+    /// Stops every process, waits for them, removes the worker script.
+    func destroy() {
+        dispatcher.shutdown()
+        Self.removeScript(scriptDirectory)
+    }
+}

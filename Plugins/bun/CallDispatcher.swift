@@ -1,0 +1,48 @@
+/// Runs calls on processes: a warm pool (`pooled`) or a fresh process each (`per_call`).
+protocol CallDispatcher: Sendable {
+    /// Starts the call; its terminal frame comes later (or at once when it cannot start).
+    func submit(_ call: ToolCall)
+    /// Stops the call's process (or drops it from the queue); the terminal frame follows.
+    func cancel(_ call: ToolCall)
+    /// Stops every process and waits until each was reaped and its calls ended.
+    func shutdown()
+}
+
+/// `per_call`: one process per call, compozy's behaviour and the strongest isolation.
+final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendable {
+    private let launch: WorkerLaunch
+    private let running = MutexBox<[ObjectIdentifier: WorkerProcess]>([:])
+    private let serials = MutexBox<UInt64>(0)
+
+    init(launch: WorkerLaunch) { self.launch = launch }
+
+    func submit(_ call: ToolCall) {
+        let serial = serials.withLock { $0 += 1; return $0 }
+        let worker: WorkerProcess
+        do { worker = try WorkerProcess(launch: launch, observer: self, serial: serial) } catch {
+            call.fail("crashed", error.message)
+            return
+        }
+        running.withLock { $0[ObjectIdentifier(worker)] = worker }
+        _ = worker.submit(call)
+        worker.start()
+        if call.cancelRequested { worker.cancel(call) }
+    }
+
+    func cancel(_ call: ToolCall) {
+        let (_, worker) = call.markCanceled()
+        worker?.cancel(call)
+    }
+
+    func shutdown() {
+        let workers = running.withLock { Array($0.values) }
+        for worker in workers { worker.stop(.shutdown) }
+        for worker in workers { _ = worker.exited.wait(milliseconds: 30_000) }
+    }
+
+    func workerStopping(_ worker: WorkerProcess) {}
+    func workerCallEnded(_ worker: WorkerProcess, overMemory: Bool) {}
+    func workerExited(_ worker: WorkerProcess) {
+        _ = running.withLock { $0.removeValue(forKey: ObjectIdentifier(worker)) }
+    }
+}

@@ -1,0 +1,46 @@
+/// Syntactic checks start_call makes before anything runs (issue: "Validation").
+enum ToolIDRules {
+    /// Why `id` is not an acceptable tool id, or nil.
+    static func problem(_ id: String) -> String? {
+        if id.isEmpty { return "the tool id is empty" }
+        if id.hasPrefix("/") { return "tool id \"\(id)\" must not be absolute" }
+        if id.contains("..") { return "tool id \"\(id)\" must not contain \"..\"" }
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "/"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                continue
+            default:
+                return "tool id \"\(id)\" may contain only A-Z a-z 0-9 _ / . -"
+            }
+        }
+        return nil
+    }
+}
+
+/// Which environment variables a call (or the instance config) may set.
+enum EnvironmentRules {
+    /// Variables that change how the runtime itself loads code: never settable per call.
+    static let denied: Set<String> = ["LD_PRELOAD", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BUN_CONFIG_PROFILE"]
+
+    /// Why `key=value` is not acceptable, or nil.
+    static func problem(key: String, value: String) -> String? {
+        if key.isEmpty { return "an env key is empty" }
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                continue
+            default:
+                return "env key \"\(key)\" may contain only A-Z 0-9 _"
+            }
+        }
+        if denied.contains(key) || key.hasPrefix("DYLD_") {
+            return "env key \"\(key)\" is not allowed (it changes how the runtime loads code)"
+        }
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "env \"\(key)\" has a control character in its value"
+        }
+        return nil
+    }
+}

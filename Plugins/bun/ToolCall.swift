@@ -1,0 +1,122 @@
+import SwitchyardABI
+import SwitchyardJSON
+import Synchronization
+
+/// Where a call's frames go: the host (a real call) or the adapter itself (`describe`).
+protocol FrameSink: Sendable {
+    /// Delivers one chunk; false means the receiver ended the call (stop forwarding).
+    func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool
+}
+
+/// Frames for a host call go to `host->emit`.
+struct HostFrameSink: FrameSink {
+    let host: HostConnection
+    let callID: UInt64
+
+    func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
+        host.emit(callID: callID, kind: kind, flags: flags, bytes: bytes) == SY_OK
+    }
+}
+
+/// One started call: its request line, deadline, and the "exactly one terminal frame" guard.
+final class ToolCall: Sendable {
+    /// How the call ends when the adapter (not the tool) decides its outcome.
+    struct Failure: Sendable {
+        var kind: String
+        var message: String
+        var details: String?
+    }
+
+    /// The id the worker protocol uses: adapter-assigned, unique for the instance's life (host
+    /// call ids may be reused after release).
+    let wireID: UInt64
+    let toolID: String
+    let timeoutMS: Int64
+    let deadline: ContinuousClock.Instant?
+    let requestLine: [UInt8]
+    private let sink: any FrameSink
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var ended = false
+        var hostStopped = false
+        var cancelRequested = false
+        var worker: WorkerProcess?
+    }
+
+    init(wireID: UInt64, toolID: String, timeoutMS: Int64, requestLine: [UInt8], sink: any FrameSink) {
+        self.wireID = wireID
+        self.toolID = toolID
+        self.timeoutMS = timeoutMS
+        self.deadline = timeoutMS > 0 ? ContinuousClock.now + .milliseconds(timeoutMS) : nil
+        self.requestLine = requestLine
+        self.sink = sink
+    }
+
+    /// True once the terminal frame went out or the host stopped listening.
+    var isSettled: Bool { state.withLock { $0.ended || $0.hostStopped } }
+
+    /// True once `cancel_call` asked for this call.
+    var cancelRequested: Bool { state.withLock { $0.cancelRequested } }
+
+    /// Marks the call canceled; returns the worker running it, if any.
+    func markCanceled() -> (alreadyEnded: Bool, worker: WorkerProcess?) {
+        state.withLock { state in
+            let ended = state.ended || state.cancelRequested
+            state.cancelRequested = true
+            return (ended, state.worker)
+        }
+    }
+
+    /// Records which worker runs the call (for cancel routing).
+    func attach(to worker: WorkerProcess?) { state.withLock { $0.worker = worker } }
+
+    /// Forwards one payload chunk. Terminal chunks (END_OF_STREAM) close the call. Returns false
+    /// when the call is over for the sender: already ended, or the host refused the frame.
+    @discardableResult
+    func forward(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
+        let terminal = flags & SY_FRAME_FLAG_END_OF_STREAM != 0
+        let allowed = state.withLock { state -> Bool in
+            guard !state.ended, !state.hostStopped else { return false }
+            if terminal { state.ended = true; state.worker = nil }
+            return true
+        }
+        guard allowed else { return false }
+        if sink.deliver(kind: kind, flags: flags, bytes: bytes) { return true }
+        state.withLock { $0.hostStopped = true; $0.ended = true; $0.worker = nil }
+        return false
+    }
+
+    /// Ends the call with an adapter-made ERROR frame, unless it already ended.
+    func fail(_ failure: Failure) {
+        var members: [String: JSONValue] = ["kind": .string(failure.kind), "message": .string(failure.message)]
+        if let details = failure.details, !details.isEmpty { members["details"] = .string(details) }
+        let bytes = JSONValue.object(members).jsonBytes
+        _ = bytes.withUnsafeBytes { forward(kind: SY_FRAME_ERROR, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: $0) }
+    }
+
+    func fail(_ kind: String, _ message: String, details: String? = nil) {
+        fail(Failure(kind: kind, message: message, details: details))
+    }
+}
+
+/// Collects one call's frames in memory: `describe` asks a worker like any call.
+final class CollectedFrames: FrameSink {
+    private let state = Mutex<(kind: UInt32, bytes: [UInt8], done: Bool)>((0, [], false))
+    let finished = UnsafeSemaphore()
+
+    func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
+        guard kind != SY_FRAME_PROGRESS, kind != SY_FRAME_LOG else { return true }
+        let end = state.withLock { state -> Bool in
+            state.kind = kind
+            state.bytes.append(contentsOf: bytes)
+            if flags & SY_FRAME_FLAG_END_OF_STREAM != 0 { state.done = true; return true }
+            return false
+        }
+        if end { finished.signal() }
+        return true
+    }
+
+    /// The terminal frame's kind and bytes.
+    var result: (kind: UInt32, bytes: [UInt8]) { state.withLock { ($0.kind, $0.bytes) } }
+}

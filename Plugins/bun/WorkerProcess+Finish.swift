@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Subprocess
+import SwitchyardABI
+
+extension WorkerProcess {
+    /// Runs after the process was reaped and the I/O thread ended: every call still owed a
+    /// terminal frame gets exactly one, chosen by why the process ended.
+    func finish(status: TerminationStatus?, spawnFailure: (any Error)?) {
+        let (calls, reason) = withState { state -> ([ToolCall], StopReason?) in
+            state.finished = true
+            let calls = state.calls.values.sorted { $0.wireID < $1.wireID }
+            state.calls = [:]
+            return (calls, state.stopReason)
+        }
+        for (call, kind) in completedPerCall {
+            call.forward(kind: kind, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        completedPerCall = []
+        let runtime = launch.runtimeName
+        let tail = stderrCapture.tail
+        for call in calls where !call.isSettled {
+            if call.cancelRequested {
+                call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled; its \(runtime) process group was stopped")
+                continue
+            }
+            if let spawnFailure {
+                call.fail("crashed", "cannot start \(launch.executable): \(spawnFailure)")
+                continue
+            }
+            switch reason {
+            case .deadline(let late) where late === call:
+                call.fail("timeout", "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms; its \(runtime) process group was stopped", details: tail)
+            case .deadline(let late):
+                call.fail("crashed", "the \(runtime) worker was stopped because a call to tool \"\(late.toolID)\" on the same worker passed its deadline", details: tail)
+            case .canceled(let canceled):
+                call.fail("crashed", "the \(runtime) worker was stopped because a call to tool \"\(canceled.toolID)\" on the same worker was canceled", details: tail)
+            case .outputLimit(let large, let length) where large === call:
+                call.fail(Self.outputLimitFailure(call, length, launch.maxOutputBytes))
+            case .outputLimit(let large, _), .hostStopped(let large):
+                call.fail("crashed", "the \(runtime) worker was stopped because of a call to tool \"\(large.toolID)\"", details: tail)
+            case .protocolViolation(let excerpt):
+                call.fail("protocol", "the \(runtime) worker broke the output protocol while running tool \"\(call.toolID)\": \(excerpt)", details: tail)
+            case .shutdown:
+                call.fail("canceled", "the adapter instance was destroyed while tool \"\(call.toolID)\" ran")
+            case .finishedOneCall, nil:
+                call.fail("crashed", "the \(runtime) process running tool \"\(call.toolID)\" \(Self.describe(status)) before answering", details: tail)
+            }
+        }
+        observer.workerExited(self)
+        exited.signal()
+    }
+
+    /// Closes the parent ends when the process never started (no I/O thread ran).
+    func closeParentEnds() {
+        withState { state in
+            state.inputClosed = true
+            state.pendingInput = []
+        }
+        for fd in [inputFD, outputFD, errorFD] { close(fd) }
+        closeWakePipe()
+    }
+
+    /// The wake pipe's write end may be used by `wake()` on any thread: both ends close under
+    /// the state lock, and `wake()` checks `wakeClosed` under it too.
+    func closeWakePipe() {
+        withState { state in
+            state.wakeClosed = true
+            close(wakeFD)
+            close(wakeReadFD)
+        }
+    }
+
+    static func describe(_ status: TerminationStatus?) -> String {
+        switch status {
+        case .exited(let code): return "exited with status \(code)"
+        case .signaled(let signal):
+            let name = String(cString: strsignal(signal))
+            return "was killed by signal \(signal) (\(name))"
+        case nil: return "ended"
+        }
+    }
+}

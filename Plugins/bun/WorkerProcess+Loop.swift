@@ -1,0 +1,259 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Subprocess
+import SwitchyardABI
+
+extension WorkerProcess {
+    /// The I/O thread: serves the pipes until the process exited and its pipes are drained.
+    func runLoop(pid: pid_t, processDescriptor: Int32) {
+        let capacity = 256 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        processID = pid
+        var outputOpen = true, errorOpen = true, processExited = false
+        var termSentAt: ContinuousClock.Instant?
+        var killSent = false
+        var drainUntil: ContinuousClock.Instant?
+        let grace = launch.killGrace
+        let drainTime = max(grace, .milliseconds(200))
+
+        while true {
+            let now = ContinuousClock.now
+            let snapshot = loopSnapshot(now: now)
+            if snapshot.closeInput { close(inputFD) }
+            if snapshot.stopping && termSentAt == nil {
+                termSentAt = now
+                observer.workerStopping(self)
+                if !processExited { signalGroup(pid, SIGTERM) }
+            }
+            if let sentAt = termSentAt, !killSent, !processExited, now >= sentAt + grace {
+                signalGroup(pid, SIGKILL)
+                killSent = true
+            }
+            if processExited && !outputOpen && !errorOpen { break }
+            if let until = drainUntil, now >= until { break }
+
+            var fds: [pollfd] = [pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+            let outputSlot = outputOpen ? append(&fds, outputFD, POLLIN) : -1
+            let errorSlot = errorOpen ? append(&fds, errorFD, POLLIN) : -1
+            let inputSlot = snapshot.wantsWrite ? append(&fds, inputFD, POLLOUT) : -1
+            let exitSlot = !processExited && processDescriptor >= 0 ? append(&fds, processDescriptor, POLLIN) : -1
+
+            var wakeAt: [ContinuousClock.Instant] = []
+            if let deadline = snapshot.nextDeadline { wakeAt.append(deadline) }
+            if let sentAt = termSentAt, !killSent, !processExited { wakeAt.append(sentAt + grace) }
+            if let until = drainUntil { wakeAt.append(until) }
+            var timeout: Int32 = -1
+            if let earliest = wakeAt.min() {
+                let left = earliest - ContinuousClock.now
+                timeout = left <= .zero ? 0 : Int32(clamping: left.components.seconds * 1000
+                    + (left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            }
+            if processDescriptor < 0 && !processExited { timeout = timeout < 0 ? 20 : min(timeout, 20) }
+
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno != EINTR { break }
+            if fds[0].revents != 0 {
+                var drained = [UInt8](repeating: 0, count: 64)
+                while read(wakeReadFD, &drained, 64) == 64 {}
+            }
+            if inputSlot >= 0 && fds[inputSlot].revents != 0 { flushInput() }
+            if outputSlot >= 0 && fds[outputSlot].revents != 0 {
+                let count = read(outputFD, buffer.baseAddress, capacity)
+                if count > 0 {
+                    handleOutput(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    outputOpen = false
+                    close(outputFD)
+                }
+            }
+            if errorSlot >= 0 && fds[errorSlot].revents != 0 {
+                let count = read(errorFD, buffer.baseAddress, capacity)
+                if count > 0 {
+                    let host = launch.host
+                    stderrCapture.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) {
+                        host.log(SY_LOG_INFO, $0)
+                    }
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    errorOpen = false
+                    close(errorFD)
+                }
+            }
+            let exitedNow = exitSlot >= 0 ? fds[exitSlot].revents != 0
+                : (processDescriptor < 0 && !processExited && hasExited(pid))
+            if exitedNow && !processExited {
+                processExited = true
+                // Whatever is left in the group (a grandchild holding our stdout) goes too.
+                signalGroup(pid, SIGKILL)
+                drainUntil = ContinuousClock.now + drainTime
+            }
+        }
+        if outputOpen { close(outputFD) }
+        if errorOpen { close(errorFD) }
+        let host = launch.host
+        stderrCapture.finish { host.log(SY_LOG_INFO, $0) }
+        closeInputForGood()
+        closeWakePipe()
+    }
+
+    private func append(_ fds: inout [pollfd], _ fd: Int32, _ events: Int32) -> Int {
+        fds.append(pollfd(fd: fd, events: Int16(events), revents: 0))
+        return fds.count - 1
+    }
+
+    private func signalGroup(_ pid: pid_t, _ signal: Int32) {
+        if kill(-pid, signal) != 0 { _ = kill(pid, signal) }
+    }
+
+    private func hasExited(_ pid: pid_t) -> Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid != 0
+    }
+
+    /// Under the lock: applies deadlines, decides whether stdin closes now, reports what to wait for.
+    private func loopSnapshot(now: ContinuousClock.Instant)
+        -> (stopping: Bool, nextDeadline: ContinuousClock.Instant?, wantsWrite: Bool, closeInput: Bool)
+    {
+        withState { state in
+            var next: ContinuousClock.Instant?
+            if state.stopReason == nil {
+                for call in state.calls.values {
+                    guard let deadline = call.deadline else { continue }
+                    if deadline <= now { state.stopReason = .deadline(call); break }
+                    next = next.map { min($0, deadline) } ?? deadline
+                }
+            }
+            var closeInput = false
+            if state.closeInputWhenFlushed && state.pendingInput.isEmpty && !state.writerBusy && !state.inputClosed {
+                state.inputClosed = true
+                closeInput = true
+            }
+            let wantsWrite = !state.pendingInput.isEmpty && !state.inputClosed && !state.writerBusy
+            return (state.stopReason != nil, state.stopReason == nil ? next : nil, wantsWrite, closeInput)
+        }
+    }
+
+    /// Closes stdin once no other thread is writing to it.
+    private func closeInputForGood() {
+        while true {
+            let closeNow: Bool? = withState { state in
+                if state.inputClosed { return false }
+                if state.writerBusy { return nil }
+                state.inputClosed = true
+                state.pendingInput = []
+                return true
+            }
+            switch closeNow {
+            case .some(true): close(inputFD); return
+            case .some(false): return
+            case .none: sched_yield()
+            }
+        }
+    }
+
+    /// Demultiplexes stdout into the calls' frames.
+    private func handleOutput(_ chunk: UnsafeRawBufferPointer) {
+        if case .protocolViolation = withState({ $0.stopReason }) { return }
+        let violation = parser.consume(chunk) { event in
+            switch event {
+            case .header(let header): beginLine(header)
+            case .payload(let bytes, let last): forwardPayload(bytes, last: last)
+            }
+        }
+        if let violation {
+            stop(.protocolViolation(violation))
+        }
+    }
+
+    private func beginLine(_ header: ResponseLineParser.Header) {
+        let call = withState { $0.calls[header.wireID] }
+        let kind: UInt32 = switch header.kind {
+        case UInt8(ascii: "p"): SY_FRAME_PROGRESS
+        case UInt8(ascii: "r"): SY_FRAME_RESULT
+        default: SY_FRAME_ERROR
+        }
+        let terminal = kind != SY_FRAME_PROGRESS
+        guard let call, !call.isSettled else {
+            current = (nil, kind, terminal, false)
+            return
+        }
+        if header.length > launch.maxOutputBytes {
+            current = (nil, kind, terminal, false)
+            if launch.perCall {
+                stop(.outputLimit(call, header.length))
+            } else {
+                call.fail(Self.outputLimitFailure(call, header.length, launch.maxOutputBytes))
+                endCall(call)
+            }
+            return
+        }
+        current = (call, kind, terminal, true)
+    }
+
+    private func forwardPayload(_ bytes: UnsafeRawBufferPointer, last: Bool) {
+        guard var line = current else { return }
+        if line.forwarding, let call = line.call {
+            var flags: UInt32 = last ? 0 : SY_FRAME_FLAG_MORE
+            // per_call: the terminal chunk waits until the process is reaped (see finish).
+            if last && line.terminal { flags = launch.perCall ? SY_FRAME_FLAG_MORE : SY_FRAME_FLAG_END_OF_STREAM }
+            if !call.forward(kind: line.frameKind, flags: flags, bytes: bytes) {
+                // The host ended the call (its output limit, a release): drop the rest of the
+                // line. per_call stops the process; pooled keeps the worker for its other calls.
+                line.forwarding = false
+                current = line
+                if launch.perCall { stop(.hostStopped(call)) } else if !last { endCall(call) }
+            }
+        }
+        guard last else { return }
+        current = nil
+        if line.terminal, let call = line.call {
+            if launch.perCall {
+                if line.forwarding {
+                    completedPerCall.append((call, line.frameKind))
+                    _ = withState { $0.calls.removeValue(forKey: call.wireID) }
+                    // The worker exits after answering; if it lingers, stop it after the grace.
+                    stop(.finishedOneCall)
+                }
+            } else {
+                endCall(call)
+            }
+        }
+    }
+
+    /// A pooled call ended: forget it and tell the pool (which may dispatch a queued call).
+    private func endCall(_ call: ToolCall) {
+        let removed = withState { $0.calls.removeValue(forKey: call.wireID) } != nil
+        guard removed else { return }
+        var overMemory = false
+        let now = ContinuousClock.now
+        if now - lastMemoryCheck > .milliseconds(50), processID > 0 {
+            lastMemoryCheck = now
+            if let rss = Self.residentKB(processID) { overMemory = rss > launch.memoryCeilingKB }
+        }
+        observer.workerCallEnded(self, overMemory: overMemory)
+    }
+
+    /// VmRSS of `pid` in KiB, from /proc/PID/status.
+    static func residentKB(_ pid: pid_t) -> Int? {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = read(fd, &bytes, bytes.count)
+        guard count > 0 else { return nil }
+        let text = String(decoding: bytes[0..<count], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+    }
+
+    static func outputLimitFailure(_ call: ToolCall, _ length: Int, _ limit: Int) -> ToolCall.Failure {
+        ToolCall.Failure(
+            kind: "output_limit",
+            message: "tool \"\(call.toolID)\" produced \(length) bytes of output, above max_output_bytes (\(limit))")
+    }
+
+    func withState<T>(_ body: (inout State) -> T) -> T {
+        state.withLock { body(&$0) }
+    }
+}

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Subprocess
+import SwitchyardABI
+import Synchronization
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// What a pool (or the per-call runner) hears from its workers.
+protocol WorkerObserver: AnyObject, Sendable {
+    /// A stop began (deadline, cancel, protocol violation...): dispatch no more calls to it.
+    func workerStopping(_ worker: WorkerProcess)
+    /// A call on the worker ended; `overMemory` when its RSS passed the ceiling.
+    func workerCallEnded(_ worker: WorkerProcess, overMemory: Bool)
+    /// The process was reaped, its readers finished, its descriptors closed and every call it
+    /// held got its terminal frame.
+    func workerExited(_ worker: WorkerProcess)
+}
+
+/// How to start one runtime process and the limits it runs under.
+struct WorkerLaunch: Sendable {
+    var runtimeName: String
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+    var workingDirectory: String
+    var killGrace: Duration
+    var maxOutputBytes: Int
+    var maxStderrBytes: Int
+    var memoryCeilingKB: Int
+    var perCall: Bool
+    var host: HostConnection
+}
+
+/// One runtime process (bun, node or deno) running the worker script, with its three pipes and
+/// the one thread that serves them.
+///
+/// Lifecycle: `start()` spawns through swift-subprocess in its own process group. A dedicated
+/// I/O thread polls stdout, stderr, the stdin backlog, the process descriptor and a wake-up
+/// eventfd; it enforces deadlines and runs the stop sequence (SIGTERM to the group, grace,
+/// SIGKILL). When the process exits the group is killed (a grandchild holding stdout cannot
+/// hang us), the pipes are drained, every descriptor is closed, subprocess reaps the process,
+/// and only then do the calls still owed a terminal frame get one.
+final class WorkerProcess: @unchecked Sendable {
+    /// Why the process is being stopped; decides each remaining call's error.
+    enum StopReason {
+        case deadline(ToolCall)
+        case canceled(ToolCall)
+        case outputLimit(ToolCall, Int)
+        case hostStopped(ToolCall)
+        case protocolViolation(String)
+        case finishedOneCall
+        case shutdown
+    }
+
+    let launch: WorkerLaunch
+    let observer: any WorkerObserver
+    let serial: UInt64
+
+    // Parent ends; the I/O thread owns closing them.
+    let inputFD: Int32
+    let outputFD: Int32
+    let errorFD: Int32
+    /// A self-pipe: any thread writes a byte to wake the I/O thread out of poll.
+    let wakeFD: Int32
+    let wakeReadFD: Int32
+    // Child ends: handed to subprocess, which closes them after spawning.
+    let childInput: Int32
+    let childOutput: Int32
+    let childError: Int32
+
+    let state = Mutex<State>(State())
+    /// Signalled once `finish` has run.
+    let exited = UnsafeSemaphore()
+
+    struct State {
+        var calls: [UInt64: ToolCall] = [:]
+        var pendingInput: [UInt8] = []
+        var writerBusy = false
+        var closeInputWhenFlushed = false
+        var inputClosed = false
+        var stopReason: StopReason?
+        var finished = false
+        var callsStarted = 0
+        var wakeClosed = false
+    }
+
+    /// Owned by the I/O thread while it runs, then by `finish` (which runs after it ended).
+    var parser = ResponseLineParser()
+    var stderrCapture: StderrCapture
+    var current: (call: ToolCall?, frameKind: UInt32, terminal: Bool, forwarding: Bool)?
+    var completedPerCall: [(ToolCall, UInt32)] = []
+    var lastMemoryCheck = ContinuousClock.now - .seconds(1)
+    var processID: pid_t = 0
+
+    /// Creates the pipes. - Throws: `AdapterFailure.internal` when the system is out of descriptors.
+    init(launch: WorkerLaunch, observer: any WorkerObserver, serial: UInt64) throws(AdapterFailure) {
+        self.launch = launch
+        self.observer = observer
+        self.serial = serial
+        self.stderrCapture = StderrCapture(limit: launch.maxStderrBytes)
+        let input = SystemCalls.pipe(), output = SystemCalls.pipe(), error = SystemCalls.pipe()
+        let wake = SystemCalls.pipe(nonBlocking: true)
+        guard let input, let output, let error, let wake else {
+            let reason = String(cString: strerror(errno))
+            for ends in [input, output, error, wake] {
+                if let ends { close(ends.read); close(ends.write) }
+            }
+            throw .internal("cannot create pipes for a \(launch.runtimeName) worker: \(reason)")
+        }
+        inputFD = input.write; childInput = input.read
+        outputFD = output.read; childOutput = output.write
+        errorFD = error.read; childError = error.write
+        wakeFD = wake.write; wakeReadFD = wake.read
+        for fd in [inputFD, outputFD, errorFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    /// Number of calls this process has been given.
+    var callsStarted: Int { state.withLock { $0.callsStarted } }
+
+    /// Hands a call to the process. Returns false when it is stopping or gone (the caller
+    /// chooses another worker or fails the call).
+    func submit(_ call: ToolCall) -> Bool {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.finished, state.stopReason == nil, !state.closeInputWhenFlushed else { return false }
+            state.calls[call.wireID] = call
+            state.callsStarted += 1
+            state.pendingInput.append(contentsOf: call.requestLine)
+            return true
+        }
+        guard accepted else { return false }
+        call.attach(to: self)
+        if launch.perCall { state.withLock { $0.closeInputWhenFlushed = true } }
+        flushInput()
+        return true
+    }
+
+    /// No more calls: stdin closes once the backlog is written, and the worker exits after its
+    /// calls finish (recycling without killing anyone).
+    func closeInput() {
+        state.withLock { $0.closeInputWhenFlushed = true }
+        wake()
+    }
+
+    /// Starts the stop sequence (idempotent; the first reason wins). Never blocks.
+    func stop(_ reason: StopReason) {
+        let first = state.withLock { state -> Bool in
+            guard state.stopReason == nil, !state.finished else { return false }
+            state.stopReason = reason
+            return true
+        }
+        if first { wake() }
+    }
+
+    /// Cancels one call: the process (and its group) is stopped; see `finish`.
+    func cancel(_ call: ToolCall) {
+        let holds = state.withLock { $0.calls[call.wireID] != nil }
+        if holds { stop(.canceled(call)) }
+    }
+
+    private func wake() {
+        state.withLock { state in
+            guard !state.wakeClosed else { return }
+            var one: UInt8 = 1
+            _ = write(wakeFD, &one, 1)
+        }
+    }
+
+    /// Writes as much of the stdin backlog as the pipe takes now; the I/O thread finishes the
+    /// rest when the pipe is writable again. Writes happen on the caller's thread first so a
+    /// pooled call costs no thread hop on the way in.
+    func flushInput() {
+        while true {
+            let chunk: [UInt8]? = state.withLock { state in
+                guard !state.writerBusy, !state.inputClosed, !state.pendingInput.isEmpty else { return nil }
+                state.writerBusy = true
+                defer { state.pendingInput = [] }
+                return state.pendingInput
+            }
+            guard let chunk else { wake(); return }
+            var written = 0
+            var broken = false
+            chunk.withUnsafeBytes { bytes in
+                while written < bytes.count {
+                    let count = write(inputFD, bytes.baseAddress! + written, bytes.count - written)
+                    if count > 0 { written += count; continue }
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 && errno != EAGAIN { broken = true }
+                    break
+                }
+            }
+            let more = state.withLock { state -> Bool in
+                state.writerBusy = false
+                if broken {
+                    // The process is gone; the exit path fails its calls.
+                    state.pendingInput = []
+                    return false
+                }
+                if written < chunk.count {
+                    state.pendingInput = Array(chunk[written...]) + state.pendingInput
+                    return false
+                }
+                return !state.pendingInput.isEmpty
+            }
+            if !more { wake(); return }
+        }
+    }
+
+    /// Spawns the process in a new process group; returns at once.
+    func start() {
+        let launch = self.launch
+        Task.detached { [self] in
+            var options = PlatformOptions()
+            options.processGroupID = 0
+            var environment: [Environment.Key: String?] = [:]
+            for (key, value) in launch.environment { environment[Environment.Key(stringLiteral: key)] = value }
+            var status: TerminationStatus?
+            var failure: (any Error)?
+            do {
+                let outcome = try await Subprocess.run(
+                    .path(FilePath(launch.executable)),
+                    arguments: Arguments(launch.arguments),
+                    environment: .inherit.updating(environment),
+                    workingDirectory: FilePath(launch.workingDirectory),
+                    platformOptions: options,
+                    input: .fileDescriptor(FileDescriptor(rawValue: childInput), closeAfterSpawningProcess: true),
+                    output: .fileDescriptor(FileDescriptor(rawValue: childOutput), closeAfterSpawningProcess: true),
+                    error: .fileDescriptor(FileDescriptor(rawValue: childError), closeAfterSpawningProcess: true)
+                ) { execution in
+                    await self.serve(execution.processIdentifier.value,
+                                     descriptor: execution.processIdentifier.processDescriptor)
+                }
+                status = outcome.terminationStatus
+            } catch {
+                failure = error
+                self.closeParentEnds()
+            }
+            self.finish(status: status, spawnFailure: failure)
+        }
+    }
+
+    /// Runs the I/O loop on its own thread (it blocks in poll) and waits for it.
+    private func serve(_ pid: pid_t, descriptor: Int32) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                self.runLoop(pid: pid, processDescriptor: descriptor)
+                done.resume()
+            }
+            thread.name = "switchyard-\(launch.runtimeName)-io"
+            thread.start()
+        }
+    }
+}

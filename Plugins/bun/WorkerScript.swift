@@ -1,0 +1,165 @@
+/// The worker every runtime process runs: it imports the entrypoint, reads requests as NDJSON on
+/// stdin and answers one line per frame on stdout: `<id> <p|r|e> <byteLength> <json>\n`. The
+/// byte length lets the adapter demultiplex and enforce the output limit without parsing JSON.
+/// One script serves bun, node and deno (feature-detected). On Bun it avoids `process.stdout` /
+/// `process.stdin`, which cost ~9 ms of start-up. Argument 2 is `pooled` or `per_call`; either
+/// way the worker exits once stdin is closed and its calls are done.
+enum WorkerScript {
+    static let fileName = "switchyard-worker.mjs"
+
+    static let source = #"""
+// Switchyard worker: runs compozy-convention tools for the Bun adapter.
+// argv: <entrypoint> <pooled|per_call>. Requests: NDJSON on stdin. Responses on stdout, one line
+// each: "<id> <p|r|e> <byteLength> <json>\n". Everything else goes to stderr.
+const isBun = typeof Bun !== "undefined";
+const isDeno = !isBun && typeof Deno !== "undefined";
+const args = isBun ? Bun.argv.slice(2) : isDeno ? Deno.args : process.argv.slice(2);
+const entrypoint = args[0];
+const perCall = args[1] === "per_call";
+const stderrLog = console.error.bind(console);
+for (const name of ["log", "info", "debug", "dir", "table", "trace"]) {
+  if (typeof console[name] === "function") console[name] = stderrLog;
+}
+const encoder = new TextEncoder();
+const env = isDeno
+  ? { get: (k) => Deno.env.get(k), set: (k, v) => Deno.env.set(k, v), del: (k) => Deno.env.delete(k) }
+  : { get: (k) => process.env[k], set: (k, v) => { process.env[k] = v; }, del: (k) => { delete process.env[k]; } };
+
+let writeOut;
+if (isBun) {
+  const sink = Bun.stdout.writer();
+  writeOut = (text) => { sink.write(text); sink.flush(); };
+} else if (isDeno) {
+  writeOut = (text) => {
+    let bytes = encoder.encode(text);
+    while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
+  };
+} else {
+  const fs = await import("node:fs");
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  writeOut = (text) => {
+    let bytes = Buffer.from(text);
+    while (bytes.length > 0) {
+      try { bytes = bytes.subarray(fs.writeSync(1, bytes)); }
+      catch (error) { if (error.code !== "EAGAIN") throw error; Atomics.wait(pause, 0, 0, 1); }
+    }
+  };
+}
+const byteLength = isBun || !isDeno ? (s) => Buffer.byteLength(s) : (s) => encoder.encode(s).length;
+function send(id, kind, value) {
+  const json = JSON.stringify(value);
+  writeOut(`${id} ${kind} ${byteLength(json)} ${json}\n`);
+}
+
+let tools = {};
+let importError = null;
+try {
+  const url = "file://" + entrypoint.split("/").map(encodeURIComponent).join("/");
+  const mod = await import(url);
+  const source = mod.default && typeof mod.default === "object" ? mod.default : mod;
+  for (const [name, fn] of Object.entries(source)) if (typeof fn === "function") tools[name] = fn;
+  if (source !== mod) {
+    for (const [name, fn] of Object.entries(mod)) if (name !== "default" && typeof fn === "function" && !(name in tools)) tools[name] = fn;
+  }
+} catch (error) {
+  importError = `cannot import entrypoint ${entrypoint}: ${error && error.stack ? error.stack : error}`;
+}
+
+function wrap(value) {
+  if (value === null || value === undefined) return {};
+  if (typeof value === "object" && !Array.isArray(value)) return value;
+  return { value };
+}
+
+let active = 0;
+let exclusive = false;
+let waiting = [];
+async function run(request) {
+  const id = request.id;
+  if (request.describe) {
+    if (importError) return send(id, "e", { kind: "tool_error", message: importError });
+    return send(id, "r", Object.keys(tools).sort().map((name) => ({ id: name, description: tools[name].description ?? "", input: null, output: null })));
+  }
+  const fn = tools[request.tool];
+  if (importError) return send(id, "e", { kind: "tool_error", message: importError });
+  if (!fn) {
+    const names = Object.keys(tools).sort().join(", ");
+    return send(id, "e", { kind: "not_found", message: `unknown tool "${request.tool}"; available: ${names}` });
+  }
+  const vars = request.env && typeof request.env === "object" ? Object.entries(request.env) : [];
+  const needsExclusive = vars.length > 0;
+  while (exclusive || (needsExclusive && active > 0)) await new Promise((resume) => waiting.push(resume));
+  active++;
+  if (needsExclusive) exclusive = true;
+  const saved = vars.map(([key]) => [key, env.get(key)]);
+  for (const [key, value] of vars) env.set(key, String(value));
+  let output, failure;
+  try {
+    const ctx = { toolId: request.tool, progress: (value) => send(id, "p", value ?? null) };
+    output = wrap(await fn(request.input ?? {}, request.config ?? {}, ctx));
+  } catch (error) {
+    failure = {
+      kind: "tool_error",
+      message: error && error.message !== undefined ? String(error.message) : String(error),
+      details: error && error.stack ? String(error.stack) : null,
+    };
+  } finally {
+    for (const [key, value] of saved) value === undefined ? env.del(key) : env.set(key, value);
+    active--;
+    if (needsExclusive) exclusive = false;
+    const resumed = waiting;
+    waiting = [];
+    for (const resume of resumed) resume();
+  }
+  if (failure) return send(id, "e", failure);
+  try {
+    send(id, "r", output);
+  } catch (error) {
+    send(id, "e", { kind: "tool_error", message: `cannot serialize the output: ${error && error.message}` });
+  }
+}
+
+let pending = 0;
+let ended = false;
+function finishIfDone() {
+  if (ended && pending === 0) {
+    if (isDeno) Deno.exit(0); else process.exit(0);
+  }
+}
+function dispatch(line) {
+  if (line.length === 0) return;
+  let request;
+  try { request = JSON.parse(line); }
+  catch (error) {
+    const match = /^\{"id":(\d+)/.exec(line);
+    if (match) send(match[1], "e", { kind: "protocol", message: `the worker could not parse the request: ${error.message}` });
+    return;
+  }
+  pending++;
+  run(request).catch((error) => {
+    try { send(request.id, "e", { kind: "tool_error", message: String(error && error.message || error) }); } catch {}
+  }).finally(() => { pending--; finishIfDone(); });
+}
+
+const decoder = new TextDecoder();
+let buffered = "";
+function feed(chunk) {
+  buffered += decoder.decode(chunk, { stream: true });
+  let newline;
+  while ((newline = buffered.indexOf("\n")) >= 0) {
+    const line = buffered.slice(0, newline);
+    buffered = buffered.slice(newline + 1);
+    dispatch(line);
+  }
+}
+const stream = isBun ? Bun.stdin.stream() : isDeno ? Deno.stdin.readable : null;
+if (stream) {
+  for await (const chunk of stream) feed(chunk);
+  ended = true;
+  finishIfDone();
+} else {
+  process.stdin.on("data", feed);
+  process.stdin.on("end", () => { ended = true; finishIfDone(); });
+}
+"""#
+}
