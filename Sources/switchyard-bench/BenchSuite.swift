@@ -17,7 +17,7 @@ enum BenchSuite: String, CaseIterable {
             var figures = try FFIBench.run()
             figures.merge(try await PluginBench.run(binDirectory: Self.binDirectory)) { _, new in new }
             return figures
-        case .bun: return [:]
+        case .bun: return try await BunBench.run(binDirectory: Self.binDirectory)
         case .engine:
             let library = try AdapterLibrary.load(Self.binDirectory + "/libtextkit.so")
             let textkit = try PluginToolAdapter(id: "textkit", library: library)
