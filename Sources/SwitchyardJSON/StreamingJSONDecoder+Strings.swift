@@ -90,28 +90,19 @@ extension StreamingJSONDecoder {
     }
 
     mutating func flushSegment() {
-        segmentsByteCount += token.count
-        segments.append(String(decoding: token, as: UTF8.self))
+        if longString == nil { longString = MappedByteChunks() }
+        token.withUnsafeBytes { longString!.append($0) }
         token.removeAll(keepingCapacity: true)
     }
 
     private mutating func finishString() {
         let text: String
-        if segments.isEmpty {
-            text = String(decoding: token, as: UTF8.self)
-        } else {
+        if let chunks = longString {
             flushSegment()
-            // Reserved at its final size and filled while the segments are released, so the
-            // string and its segments together never hold much more than the string itself.
-            var joined = String()
-            joined.reserveCapacity(segmentsByteCount)
-            for index in segments.indices {
-                joined.append(segments[index])
-                segments[index] = ""
-            }
-            segments = []
-            segmentsByteCount = 0
-            text = joined
+            text = chunks.takeString()
+            longString = nil
+        } else {
+            text = String(decoding: token, as: UTF8.self)
         }
         token.removeAll(keepingCapacity: token.capacity <= Self.segmentBytes * 2)
         if stringIsKey {

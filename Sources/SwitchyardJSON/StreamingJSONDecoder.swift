@@ -3,8 +3,8 @@
 /// Hand-written because no library in the package mirror parses JSON as a push stream: Foundation
 /// and swift-extras need the whole text in one buffer, which is the second full copy of a large
 /// tool output this decoder exists to avoid. The decoder keeps only the value built so far, plus
-/// the bytes of the token in progress (a long string is kept as completed segments, joined once
-/// into a string reserved at its final size), so decoding an N-byte output peaks near N bytes.
+/// the bytes of the token in progress (a long string is kept in mapped chunks, each returned to the
+/// kernel as it is copied into a string of exactly its size), so decoding an N-byte output peaks near N bytes.
 ///
 /// It validates UTF-8 (invalid sequences are errors, never replaced), limits nesting depth, and
 /// reports the byte offset and an excerpt of where the input went wrong.
@@ -21,9 +21,8 @@ public struct StreamingJSONDecoder: Sendable {
 
     /// Bytes of the token in progress: a number, a literal, or the current string segment.
     var token: [UInt8] = []
-    /// Completed segments of a long string in progress.
-    var segments: [String] = []
-    var segmentsByteCount = 0
+    /// The earlier bytes of a long string in progress.
+    var longString: MappedByteChunks?
     var stringIsKey = false
     var unicodeEscape: UInt32 = 0
     var unicodeEscapeDigits = 0

@@ -38,13 +38,15 @@ enum EngineBench {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let adapterLine = adapterKey == "runtime" ? "" : "\n    adapter: \(adapterKey)"
+        let adapterEntry = ["runtime", "ffi"].contains(adapterKey)
+            ? "" : "\nadapters:\n  - id: \(adapterKey)\n    library: \(adapterKey)"
         try """
             name: engine-bench
             workflows:
               - source: bench.yaml
               - source: bench_sequential.yaml
             tools:
-              - id: \(toolID)\(adapterLine)
+              - id: \(toolID)\(adapterLine)\(adapterEntry)
             """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         for (id, mode) in [("bench", "parallel"), ("bench_sequential", "sequential")] {
             try """
