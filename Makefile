@@ -26,7 +26,10 @@ bench: setup
 
 # CI: a fresh build of our own targets must print no warnings.
 check-warnings: setup
-	@mkdir -p .build && $(SWIFT) build --build-tests 2>&1 | tee .build/build.log | grep -E '^/.*/(Sources|Plugins|Tests)/.*warning:' && { echo "warnings in our sources" >&2; exit 1; } || true
+	@mkdir -p .build
+	@$(SWIFT) build --build-tests 2>&1 | tee .build/build.log | tail -1
+	@if grep -E 'warning:' .build/build.log | grep -v '/\.build/' | grep -E '/(Sources|Plugins|Tests)/'; then \
+		echo "check-warnings: warnings in our sources (above)" >&2; exit 1; fi
 
 clean:
 	$(SWIFT) package clean
