@@ -31,7 +31,9 @@ public struct ModelCatalog: Sendable {
             let entryPath = "\(path)[\(index)]"
             let fields = try ConfigFields(entry, at: entryPath)
             _ = try ModelConfig(json: entry, at: entryPath)  // reject a malformed entry up front
-            let name = try fields.string("id") ?? fields.requiredString("model")
+            // An entry is referred to by its `id`, else by its model name.
+            let name: String
+            if let id = try fields.string("id") { name = id } else { name = try fields.requiredString("model") }
             if try fields.bool("default") == true {
                 if defaultEntry != nil {
                     throw AgentError(.invalidConfig, "\(entryPath).default: more than one model has default: true")

@@ -27,7 +27,7 @@ extension OpenAICompatibleProvider {
         var json: [String: JSONValue] = ["role": .string(message.role.rawValue)]
         json["content"] = message.content.map(JSONValue.string) ?? .null
         if !message.toolCalls.isEmpty {
-            json["tool_calls"] = .array(message.toolCalls.map { call in
+            json["tool_calls"] = .array(message.toolCalls.map { call -> JSONValue in
                 let arguments = call.arguments.stringValue ?? call.arguments.jsonString
                 return [
                     "id": .string(call.id), "type": "function",

@@ -50,7 +50,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
         var trimmed = Substring(base)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         self.config = config
-        self.endpoint = trimmed + "/chat/completions"
+        self.endpoint = String(trimmed) + "/chat/completions"
         self.requestTimeout = requestTimeout
         self.maxResponseBytes = maxResponseBytes
         self.httpClient = httpClient
