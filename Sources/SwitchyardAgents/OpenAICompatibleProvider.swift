@@ -32,12 +32,12 @@ public struct OpenAICompatibleProvider: ChatProvider {
     /// Creates a provider for `config`.
     /// - Parameters:
     ///   - config: The model; its `apiURL`, else the provider's well-known base URL, is used.
-    ///   - httpClient: The client to send requests with (the shared one by default).
+    ///   - httpClient: The client to send requests with (`AgentRunner.defaultHTTPClient` by default).
     ///   - logger: Receives one debug line per request.
     ///   - requestTimeout: The longest one HTTP exchange may take.
     ///   - maxResponseBytes: The largest response body accepted.
     /// - Throws: `AgentError` `.unsupportedProvider` when there is no URL to call.
-    public init(config: ModelConfig, httpClient: HTTPClient = .shared,
+    public init(config: ModelConfig, httpClient: HTTPClient = AgentRunner.defaultHTTPClient,
                 logger: Logger = Logger(label: "switchyard.agents.openai"),
                 requestTimeout: Duration = .seconds(600), maxResponseBytes: Int = 16 << 20) throws(AgentError) {
         guard let base = config.apiURL ?? Self.defaultBaseURLs[config.provider], !base.isEmpty else {

@@ -30,6 +30,8 @@ enum FakeServerError: Error {
 /// Starts the fake server, runs `body` with it, and always terminates and reaps the process.
 ///
 /// Foundation `Process` is used only here, for the fixture: the module under test never spawns.
+/// Blocking waits (the port line, the exit) run off the cooperative pool, and the exit is
+/// awaited through `terminationHandler`: `waitUntilExit()` on a pool thread can hang.
 func withFakeOpenAIServer<T>(_ body: (FakeOpenAIServer) async throws -> T) async throws -> T {
     guard let script = Bundle.module.url(forResource: "fake_openai", withExtension: "py", subdirectory: "Fixtures") else {
         throw FakeServerError.missingFixture
@@ -41,21 +43,39 @@ func withFakeOpenAIServer<T>(_ body: (FakeOpenAIServer) async throws -> T) async
     process.arguments = ["python3", script.path, logPath]
     let stdout = Pipe()
     process.standardOutput = stdout
+    let (exits, exited) = AsyncStream<Void>.makeStream()
+    process.terminationHandler = { _ in exited.finish() }
     try process.run()
-    defer {
-        process.terminate()
-        process.waitUntilExit()
-        try? stdout.fileHandleForReading.close()
-        try? FileManager.default.removeItem(atPath: logPath)
+
+    let outcome: Result<T, any Error>
+    do {
+        let port = try await readPort(from: stdout.fileHandleForReading)
+        outcome = .success(try await body(FakeOpenAIServer(baseURL: "http://127.0.0.1:\(port)/v1", logPath: logPath)))
+    } catch {
+        outcome = .failure(error)
     }
-    // The first stdout line is the port.
-    var line: [UInt8] = []
-    while !line.contains(UInt8(ascii: "\n")) {
-        let chunk = stdout.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        line += chunk
+    process.terminate()
+    for await _ in exits {}
+    try? stdout.fileHandleForReading.close()
+    try? FileManager.default.removeItem(atPath: logPath)
+    return try outcome.get()
+}
+
+/// Reads the server's first stdout line (its port) on a dispatch thread.
+private func readPort(from handle: FileHandle) async throws -> Int {
+    nonisolated(unsafe) let reader = handle
+    let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+        DispatchQueue.global().async {
+            var line: [UInt8] = []
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            continuation.resume(returning: String(decoding: line, as: UTF8.self))
+        }
     }
-    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard let port = Int(text) else { throw FakeServerError.noPort(text) }
-    return try await body(FakeOpenAIServer(baseURL: "http://127.0.0.1:\(port)/v1", logPath: logPath))
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let port = Int(trimmed) else { throw FakeServerError.noPort(trimmed) }
+    return port
 }

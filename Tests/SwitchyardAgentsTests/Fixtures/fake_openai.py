@@ -18,10 +18,16 @@ The answer is scripted by the request's "model" field:
   slow          waits 120 s before answering (for cancellation and timeouts)
 """
 import json
+import signal
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# A child inherits its spawning thread's signal mask; the test host's threads block SIGTERM,
+# which would make the test's terminate() a no-op.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 LOG_PATH = sys.argv[1]
 LOG_LOCK = threading.Lock()
