@@ -75,7 +75,8 @@ public struct AgentDefinition: Sendable {
     public func action(_ id: String) throws(AgentError) -> AgentAction {
         if let found = actions.first(where: { $0.id == id }) { return found }
         let known = actions.map(\.id).joined(separator: ", ")
-        throw AgentError(.unknownAction, "unknown action '\(id)'; declared actions: \(known.isEmpty ? "(none)" : known)",
+        throw AgentError(.unknownAction,
+                         "unknown action '\(id)'; declared actions: \(known.isEmpty ? "(none)" : known)",
                          agentID: self.id, actionID: id, model: model.displayName)
     }
 }

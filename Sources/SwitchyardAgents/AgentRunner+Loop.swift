@@ -64,18 +64,18 @@ extension AgentRunner {
     private func runTool(_ call: ChatToolCall, plan: AgentRunPlan) async throws -> JSONValue {
         guard let tool = plan.toolsByID[call.name] else {
             let known = plan.descriptors.map(\.id).joined(separator: ", ")
-            return ["error": .string("unknown tool '\(call.name)'; available tools: \(known.isEmpty ? "(none)" : known)")]
+            return toolFailure("unknown tool '\(call.name)'; available tools: \(known.isEmpty ? "(none)" : known)")
         }
         if let raw = call.arguments.stringValue {
-            return ["error": .string("arguments for tool '\(call.name)' are not valid JSON: \(raw.prefix(200))")]
+            return toolFailure("arguments for tool '\(call.name)' are not valid JSON: \(raw.prefix(200))")
         }
         guard call.arguments.objectValue != nil else {
-            return ["error": .string("arguments for tool '\(call.name)' must be a JSON object, got \(call.arguments.typeName)")]
+            return toolFailure("arguments for tool '\(call.name)' must be a JSON object, got \(call.arguments.typeName)")
         }
         if let schema = tool.descriptor.inputSchema {
             let problems = schemaValidator(call.arguments, schema)
             if !problems.isEmpty {
-                return ["error": .string("invalid arguments for tool '\(call.name)': " + problems.joined(separator: "; "))]
+                return toolFailure("invalid arguments for tool '\(call.name)': " + problems.joined(separator: "; "))
             }
         }
         logger.debug("tool call", metadata: ["agent": "\(plan.agentID)", "tool": "\(call.name)"])
@@ -83,7 +83,10 @@ extension AgentRunner {
             return try await tool.invoke(call.arguments)
         } catch {
             try Task.checkCancellation()
-            return ["error": .string("\(error)")]
+            return toolFailure("\(error)")
         }
     }
+
+    /// The output the model sees for a failed tool call.
+    private func toolFailure(_ message: String) -> JSONValue { ["error": .string(message)] }
 }

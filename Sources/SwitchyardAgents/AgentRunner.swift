@@ -34,7 +34,8 @@ public struct AgentRunner: Sendable {
     ///   - logger: Receives a debug line per model call and per tool call.
     ///   - schemaValidator: Validates action inputs, tool arguments and structured answers;
     ///     the built-in `JSONSchemaValidator` subset by default.
-    public init(httpClient: HTTPClient = AgentRunner.defaultHTTPClient, logger: Logger = Logger(label: "switchyard.agents"),
+    public init(httpClient: HTTPClient = AgentRunner.defaultHTTPClient,
+                logger: Logger = Logger(label: "switchyard.agents"),
                 schemaValidator: @escaping SchemaValidator = JSONSchemaValidator.errors(in:against:)) {
         self.httpClient = httpClient
         self.logger = logger

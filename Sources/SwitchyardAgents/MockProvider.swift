@@ -95,7 +95,8 @@ public struct MockProvider: ChatProvider {
     }
 
     private static func structuredAnswer(prompt: String, input: [String: JSONValue],
-                                         results: [(tool: String, output: JSONValue)], schema: JSONValue?) -> JSONValue {
+                                         results: [(tool: String, output: JSONValue)],
+                                         schema: JSONValue?) -> JSONValue {
         guard let schema else {
             var answer: [String: JSONValue] = ["response": .string("mock response to: \(prompt)")]
             if !results.isEmpty {

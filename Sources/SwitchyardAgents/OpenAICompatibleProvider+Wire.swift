@@ -51,7 +51,8 @@ extension OpenAICompatibleProvider {
     /// - Throws: `AgentError` `.protocol` when the shape is not a chat completion.
     static func decodeResponse(_ json: JSONValue, from endpoint: String) throws(AgentError) -> ChatResponse {
         guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
-            throw AgentError(.protocol, "response from \(endpoint) has no choices[0].message: \(json.jsonString.prefix(300))")
+            throw AgentError(.protocol,
+                             "response from \(endpoint) has no choices[0].message: \(json.jsonString.prefix(300))")
         }
         var toolCalls: [ChatToolCall] = []
         for (index, call) in (message["tool_calls"]?.arrayValue ?? []).enumerated() {

@@ -63,12 +63,11 @@ func withFakeOpenAIServer<T>(_ body: (FakeOpenAIServer) async throws -> T) async
 
 /// Reads the server's first stdout line (its port) on a dispatch thread.
 private func readPort(from handle: FileHandle) async throws -> Int {
-    nonisolated(unsafe) let reader = handle
     let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
         DispatchQueue.global().async {
             var line: [UInt8] = []
             while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = reader.availableData
+                let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 line += chunk
             }
