@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The C ABI (include/switchyard/adapter.h) exposed to Swift.
@@ -50,6 +51,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/SwitchyardEngine", swiftSettings: strict),
+        .target(
+            name: "SwitchyardAgents",
+            dependencies: [
+                "SwitchyardRuntime", "SwitchyardJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/SwitchyardAgents", swiftSettings: strict),
         .executableTarget(
             name: "switchyard",
             dependencies: [
@@ -96,6 +105,10 @@ let package = Package(
         .testTarget(
             name: "SwitchyardEngineTests",
             dependencies: ["SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardAgentsTests",
+            dependencies: ["SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardCLITests", dependencies: ["SwitchyardJSON"],

@@ -1,0 +1,37 @@
+import SwitchyardJSON
+
+/// One named task an agent can perform: compozy's `actions[]` entry.
+public struct AgentAction: Sendable, Hashable {
+    /// The action id, as tasks name it (`action: summarize`).
+    public var id: String
+    /// The instruction sent as the user message.
+    public var prompt: String
+    /// JSON Schema the task input must match; `nil` accepts anything.
+    public var inputSchema: JSONValue?
+    /// JSON Schema the final answer must match; turns on structured output.
+    public var outputSchema: JSONValue?
+    /// Asks the provider for a JSON answer even without an output schema.
+    public var jsonMode: Bool
+
+    /// Creates an action.
+    public init(id: String, prompt: String, inputSchema: JSONValue? = nil, outputSchema: JSONValue? = nil,
+                jsonMode: Bool = false) {
+        self.id = id
+        self.prompt = prompt
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.jsonMode = jsonMode
+    }
+
+    /// Reads an `actions[]` entry.
+    /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
+    public init(json: JSONValue, at path: String) throws(AgentError) {
+        let fields = try ConfigFields(json, at: path)
+        self.init(id: try fields.requiredString("id"), prompt: try fields.string("prompt") ?? "",
+                  inputSchema: try fields.object("input"), outputSchema: try fields.object("output"),
+                  jsonMode: try fields.bool("json_mode") ?? false)
+    }
+
+    /// Whether the final answer is parsed as JSON (an output schema or `json_mode`).
+    public var wantsStructuredOutput: Bool { jsonMode || outputSchema != nil }
+}

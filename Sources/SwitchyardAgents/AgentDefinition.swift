@@ -1,0 +1,82 @@
+import SwitchyardJSON
+
+/// An agent as declared in a workflow or project: compozy's `agents[]` entry, with its model
+/// already resolved. The engine renders `with` and `env` itself; they are not part of this type.
+public struct AgentDefinition: Sendable {
+    /// The default for `max_iterations`.
+    public static let defaultMaxIterations = 5
+
+    /// The agent id.
+    public var id: String
+    /// The system message.
+    public var instructions: String
+    /// The model to call.
+    public var model: ModelConfig
+    /// The declared actions.
+    public var actions: [AgentAction]
+    /// The ids of the tools the agent may call, in declaration order.
+    public var toolIDs: [String]
+    /// How many model calls one run may make (tool rounds and re-asks included).
+    public var maxIterations: Int
+
+    /// Creates a definition.
+    public init(id: String, instructions: String, model: ModelConfig, actions: [AgentAction] = [],
+                toolIDs: [String] = [], maxIterations: Int = AgentDefinition.defaultMaxIterations) {
+        self.id = id
+        self.instructions = instructions
+        self.model = model
+        self.actions = actions
+        self.toolIDs = toolIDs
+        self.maxIterations = maxIterations
+    }
+
+    /// Reads an `agents[]` entry.
+    ///
+    /// `tools` may hold tool id strings or tool objects; an object contributes its `id` (the
+    /// engine resolves the tool itself, inline or declared).
+    /// - Parameters:
+    ///   - json: The agent object.
+    ///   - path: Where it sits (`agents[0]`), for error messages.
+    ///   - models: The project's models, resolving `model`.
+    /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
+    public init(json: JSONValue, at path: String, models: ModelCatalog) throws(AgentError) {
+        let fields = try ConfigFields(json, at: path)
+        let id = try fields.requiredString("id")
+        var actions: [AgentAction] = []
+        for (index, entry) in try fields.array("actions").enumerated() {
+            let action = try AgentAction(json: entry, at: "\(path).actions[\(index)]")
+            if actions.contains(where: { $0.id == action.id }) {
+                throw AgentError(.invalidConfig, "\(path).actions[\(index)].id: duplicate action '\(action.id)'")
+            }
+            actions.append(action)
+        }
+        var toolIDs: [String] = []
+        for (index, entry) in try fields.array("tools").enumerated() {
+            let toolPath = "\(path).tools[\(index)]"
+            let toolID: String
+            if let name = entry.stringValue {
+                toolID = name
+            } else {
+                toolID = try ConfigFields(entry, at: toolPath).requiredString("id")
+            }
+            if !toolIDs.contains(toolID) { toolIDs.append(toolID) }
+        }
+        let maxIterations = try fields.int("max_iterations") ?? Self.defaultMaxIterations
+        guard maxIterations >= 1 else {
+            throw AgentError(.invalidConfig, "\(path).max_iterations: must be at least 1, got \(maxIterations)")
+        }
+        self.init(id: id, instructions: try fields.string("instructions") ?? "",
+                  model: try models.resolve(fields.members["model"], at: "\(path).model"),
+                  actions: actions, toolIDs: toolIDs, maxIterations: maxIterations)
+    }
+
+    /// The action with `id`.
+    /// - Throws: `AgentError` `.unknownAction` listing the declared actions.
+    public func action(_ id: String) throws(AgentError) -> AgentAction {
+        if let found = actions.first(where: { $0.id == id }) { return found }
+        let known = actions.map(\.id).joined(separator: ", ")
+        throw AgentError(.unknownAction,
+                         "unknown action '\(id)'; declared actions: \(known.isEmpty ? "(none)" : known)",
+                         agentID: self.id, actionID: id, model: model.displayName)
+    }
+}

@@ -1,0 +1,46 @@
+import SwitchyardJSON
+
+/// Which LLM an agent talks to and how: compozy's model object
+/// `{provider, model, api_key, api_url, params}`.
+public struct ModelConfig: Sendable, Hashable {
+    /// The provider name, lowercased: `openai`, an OpenAI-compatible name (`ollama`, `groq`,
+    /// `openrouter`, `vllm`, ... with or without `api_url`), or `mock`.
+    public var provider: String
+    /// The provider's model name (`gpt-4o-mini`, `llama3.1`); may be empty for `mock`.
+    public var model: String
+    /// The API key, already rendered by the engine; sent as `Authorization: Bearer`.
+    public var apiKey: String?
+    /// The API base URL (without `/chat/completions`); `nil` takes the provider's default.
+    public var apiURL: String?
+    /// Extra request fields (`temperature`, `max_tokens`, `top_p`, ...) merged into each request.
+    public var params: JSONValue
+
+    /// Creates a configuration from its parts.
+    public init(provider: String, model: String, apiKey: String? = nil, apiURL: String? = nil,
+                params: JSONValue = .emptyObject) {
+        self.provider = provider.lowercased()
+        self.model = model
+        self.apiKey = apiKey
+        self.apiURL = apiURL
+        self.params = params
+    }
+
+    /// Reads a model object as written in a project or agent file.
+    /// - Parameters:
+    ///   - json: The model object.
+    ///   - path: Where it sits (`agents[0].model`), used in error messages.
+    /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
+    public init(json: JSONValue, at path: String) throws(AgentError) {
+        let fields = try ConfigFields(json, at: path)
+        let provider = try fields.requiredString("provider").lowercased()
+        let model = try fields.string("model") ?? ""
+        if model.isEmpty && provider != "mock" {
+            throw AgentError(.invalidConfig, "\(path).model: required string is missing")
+        }
+        self.init(provider: provider, model: model, apiKey: try fields.string("api_key"),
+                  apiURL: try fields.string("api_url"), params: try fields.object("params") ?? .emptyObject)
+    }
+
+    /// `provider/model`, as error messages name the model.
+    public var displayName: String { model.isEmpty ? provider : "\(provider)/\(model)" }
+}
