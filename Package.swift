@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "SwitchyardAgents",
             dependencies: [
-                "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON", "SwitchyardAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,7 +108,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardAgentsTests",
-            dependencies: ["SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: ["SwitchyardAgents", "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardCLITests", dependencies: ["SwitchyardJSON"],

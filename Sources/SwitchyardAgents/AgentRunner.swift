@@ -36,7 +36,7 @@ public struct AgentRunner: Sendable {
     ///     the built-in `JSONSchemaValidator` subset by default.
     public init(httpClient: HTTPClient = AgentRunner.defaultHTTPClient,
                 logger: Logger = Logger(label: "switchyard.agents"),
-                schemaValidator: @escaping SchemaValidator = JSONSchemaValidator.errors(in:against:)) {
+                schemaValidator: @escaping SchemaValidator = { JSONSchemaValidator.errors(in: $0, against: $1) }) {
         self.httpClient = httpClient
         self.logger = logger
         self.schemaValidator = schemaValidator

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchyardAgents
 import SwitchyardEngine
 import SwitchyardJSON
 import SwitchyardRuntime
@@ -72,8 +73,9 @@ struct EngineSession {
         do { adapters = try await ProjectAdapters.load(for: project) } catch {
             throw CommandFailure(line: "\(error)".hasPrefix("error") ? "\(error)" : "error: \(error)", exitCode: 2)
         }
-        return EngineSession(engine: WorkflowEngine(project: project, adapters: adapters.adapters, store: store),
-                             adapters: adapters)
+        let engine = WorkflowEngine(project: project, adapters: adapters.adapters, store: store,
+                                    agents: WorkflowAgentExecutor())
+        return EngineSession(engine: engine, adapters: adapters)
     }
 
     static func openStore(_ directory: String) throws -> SQLiteExecutionStore {

@@ -47,7 +47,7 @@ struct EngineFlowTests {
             Issue.record("expected a refusal")
         } catch let error as EngineError {
             #expect(error.kind == .invalidInput)
-            #expect(error.message.contains("input.n: is required"))
+            #expect(error.message.contains("input.n: required property is missing"))
             #expect(error.message.contains("input.mode"))
         }
         #expect(project.adapter.callCount("echo") == 0)

@@ -136,10 +136,10 @@ struct ProjectLoaderTests {
         ]
         #expect(InputSchemaValidator.problems(in: ["name": "ok", "count": 3, "tags": ["a"]], schema: schema).isEmpty)
         let problems = InputSchemaValidator.problems(in: ["count": 11, "tags": ["a", 1, "c"], "extra": true], schema: schema)
-        #expect(problems.contains("input.name: is required"))
+        #expect(problems.contains("input.name: required property is missing"))
         #expect(problems.contains { $0.hasPrefix("input.count: 11 is greater than the maximum") })
-        #expect(problems.contains("input.tags[1]: expected string, found integer"))
-        #expect(problems.contains("input.tags: more than 2 items"))
-        #expect(problems.contains("input.extra: is not an allowed property"))
+        #expect(problems.contains("input.tags[1]: expected string, got integer"))
+        #expect(problems.contains("input.tags: expected at most 2 items, got 3"))
+        #expect(problems.contains("input.extra: property is not allowed"))
     }
 }

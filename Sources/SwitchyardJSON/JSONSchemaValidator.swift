@@ -1,18 +1,16 @@
-import SwitchyardJSON
-
 /// A JSON Schema validator for the subset agents' schemas use: `type` (one or a list),
 /// `enum`, `const`, `properties`, `required`, `additionalProperties` (boolean or schema),
 /// `items`, `minItems`/`maxItems`, `minLength`/`maxLength`, `minimum`/`maximum`,
 /// `anyOf`/`oneOf`/`allOf`. Other keywords are ignored (accepted).
 ///
-/// Hand-written because no JSON Schema package is among the project's dependencies; the engine
-/// may pass a fuller validator to `AgentRunner` instead.
+/// Hand-written because the package mirror has no JSON Schema library. Used for workflow input,
+/// agent action input and output, and tool schemas.
 public enum JSONSchemaValidator {
     /// The ways `value` breaks `schema`, each naming the JSON path (`$.items[2].name`); empty when
     /// it matches.
-    public static func errors(in value: JSONValue, against schema: JSONValue) -> [String] {
+    public static func errors(in value: JSONValue, against schema: JSONValue, at root: String = "$") -> [String] {
         var errors: [String] = []
-        check(value, against: schema, at: "$", into: &errors)
+        check(value, against: schema, at: root, into: &errors)
         return errors
     }
 
