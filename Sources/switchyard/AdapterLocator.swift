@@ -37,11 +37,13 @@ struct AdapterLocator {
     }
 
     /// Loads `library` and creates an adapter instance with `config`.
-    func adapter(id: String, library: String, config: JSONValue, timeout: Duration?) throws(ToolError) -> PluginToolAdapter {
+    func adapter(id: String, library: String, config: JSONValue, timeout: Duration?,
+                 maxOutputBytes: Int? = nil) throws(ToolError) -> PluginToolAdapter {
         let path = try resolve(library)
         let loaded = try AdapterLibrary.load(path, policy: AdapterLoadPolicy(allowedDirectories: directories))
         var options = PluginCallOptions()
         if let timeout { options.defaultTimeout = timeout }
+        if let maxOutputBytes { options.maxOutputBytes = maxOutputBytes }
         return try PluginToolAdapter(id: id, library: loaded, config: config, options: options)
     }
 

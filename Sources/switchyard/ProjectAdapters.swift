@@ -22,7 +22,8 @@ struct ProjectAdapters {
                 adapters["runtime"] = try locator.adapter(
                     id: "runtime", library: "switchyard_bun",
                     config: runtimeConfig(project.runtime, projectDirectory: project.directory),
-                    timeout: project.runtime.toolExecutionTimeout)
+                    timeout: project.runtime.toolExecutionTimeout,
+                    maxOutputBytes: project.runtime.maxOutputBytes)
             }
             if needed.contains("ffi") {
                 let ffiTools = tools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
