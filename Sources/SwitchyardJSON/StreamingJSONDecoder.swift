@@ -38,6 +38,12 @@ public struct StreamingJSONDecoder: Sendable {
     /// Feeds the next chunk.
     /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        if byteCount == 0, case .expectValue = state, let value = WholeValueParser.parse(chunk) {
+            result = value
+            state = .done
+            byteCount = chunk.count
+            return
+        }
         let chunkStart = byteCount
         var index = 0
         let count = chunk.count
@@ -69,6 +75,7 @@ public struct StreamingJSONDecoder: Sendable {
 
     /// Feeds the next chunk.
     /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
+    @inlinable
     public mutating func feed(_ chunk: some Collection<UInt8>) throws {
         let handled: Void? = try chunk.withContiguousStorageIfAvailable { buffer in
             try feed(UnsafeRawBufferPointer(buffer))
@@ -135,6 +142,7 @@ public struct JSONDecodingError: Error, Sendable, Hashable, CustomStringConverti
 extension JSONValue {
     /// Parses one JSON value from UTF-8 bytes.
     /// - Throws: `JSONDecodingError` naming the offset and an excerpt.
+    @inlinable
     public init(parsing bytes: some Collection<UInt8>) throws {
         var decoder = StreamingJSONDecoder()
         try decoder.feed(bytes)
