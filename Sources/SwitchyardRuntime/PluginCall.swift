@@ -36,7 +36,7 @@ final class PluginCall: Sendable {
         let status: sy_status = state.withLock { state in
             if state.adapterDone { return SY_E_ENDED }
             let terminal = kind.isTerminal && flags.contains(.endOfStream)
-            if state.outcome != nil {
+            if state.isDecided {
                 // The host already decided (limit, protocol, deadline, cancel): drain until the end.
                 if terminal {
                     state.adapterDone = true
@@ -114,7 +114,7 @@ final class PluginCall: Sendable {
         var effects = Effects()
         state.withLock { state in
             guard !state.adapterDone else { return }
-            if state.outcome == nil {
+            if !state.isDecided {
                 let budget = timeout.map { " of \($0)" } ?? ""
                 state.outcome = .failure(ToolError(
                     .timeout, "tool \"\(toolID)\" (adapter \(adapter.id)) passed its deadline\(budget)", toolID: toolID))
@@ -129,7 +129,7 @@ final class PluginCall: Sendable {
         var effects = Effects()
         state.withLock { state in
             guard !state.delivered, !state.adapterDone else { return }
-            if state.outcome == nil {
+            if !state.isDecided {
                 state.outcome = .failure(ToolError(
                     .canceled, "tool \"\(toolID)\" (adapter \(adapter.id)): \(reason)", toolID: toolID))
             }
@@ -160,24 +160,7 @@ final class PluginCall: Sendable {
     /// The next event for the consumer; waits without blocking a thread.
     func next() async throws -> ToolEvent? {
         while true {
-            let step: NextStep = state.withLock { state in
-                if state.nextEvent < state.events.count {
-                    let event = state.events[state.nextEvent]
-                    state.nextEvent += 1
-                    if state.nextEvent == state.events.count {
-                        state.events.removeAll(keepingCapacity: true)
-                        state.nextEvent = 0
-                    }
-                    return .event(event)
-                }
-                if state.delivered { return .end }
-                if state.retired, let outcome = state.outcome {
-                    state.delivered = true
-                    return .outcome(outcome)
-                }
-                return .wait
-            }
-            switch step {
+            switch poll() {
             case .event(let event): return event
             case .end: return nil
             case .outcome(.success(let output)): return .result(output)
@@ -195,7 +178,30 @@ final class PluginCall: Sendable {
         }
     }
 
-    private enum NextStep {
+    /// What the consumer gets next, without waiting: an event, the outcome (once the call
+    /// retired), the end (after the outcome), or `.wait`.
+    func poll() -> NextStep {
+        state.withLock { state in
+            if state.nextEvent < state.events.count {
+                let event = state.events[state.nextEvent]
+                state.nextEvent += 1
+                if state.nextEvent == state.events.count {
+                    state.events.removeAll(keepingCapacity: true)
+                    state.nextEvent = 0
+                }
+                return .event(event)
+            }
+            if state.delivered { return .end }
+            if state.retired, let outcome = state.outcome {
+                state.delivered = true
+                return .outcome(outcome)
+            }
+            return .wait
+        }
+    }
+
+    /// A step of the consumer side.
+    enum NextStep {
         case event(ToolEvent), outcome(Result<JSONValue, ToolError>), end, wait
     }
 
@@ -299,6 +305,13 @@ struct CallState {
     var waiter: UnsafeContinuation<Void, Never>?
     var timer: Task<Void, Never>?
 
+    /// An outcome was decided. A tag test: comparing the optional with `nil` copies the whole
+    /// `Result` out first.
+    var isDecided: Bool {
+        if case .some = outcome { return true }
+        return false
+    }
+
     var hasSomethingToDeliver: Bool {
         nextEvent < events.count || delivered || retired
     }
@@ -311,7 +324,7 @@ struct CallState {
     /// Once both the outcome and the adapter's end are known: stop the timer and claim the
     /// release (deferred while start_call has not returned).
     mutating func settle(_ effects: inout Effects) {
-        guard adapterDone, outcome != nil else { return }
+        guard adapterDone, isDecided else { return }
         effects.stopTimer = timer
         timer = nil
         if startReturned, started, !releaseClaimed {
