@@ -29,6 +29,9 @@ public struct StreamingJSONDecoder: Sendable {
     var highSurrogate: UInt32?
     var utf8 = UTF8StreamValidator()
 
+    /// The value came whole from `WholeValueParser`: no buffer or stack was touched since init.
+    var holdsWholeValue = false
+
     /// Bytes consumed so far.
     public private(set) var byteCount = 0
 
@@ -42,6 +45,7 @@ public struct StreamingJSONDecoder: Sendable {
             result = value
             state = .done
             byteCount = chunk.count
+            holdsWholeValue = true
             return
         }
         let chunkStart = byteCount
@@ -94,7 +98,12 @@ public struct StreamingJSONDecoder: Sendable {
             let reason = byteCount == 0 ? "empty input, expected a JSON value" : "unexpected end of input"
             throw error(reason)
         }
-        self = StreamingJSONDecoder()
+        if holdsWholeValue {
+            // Only these fields moved since init: resetting them is cheaper than replacing self.
+            (result, state, byteCount, holdsWholeValue) = (nil, .expectValue, 0, false)
+        } else {
+            self = StreamingJSONDecoder()
+        }
         return value
     }
 

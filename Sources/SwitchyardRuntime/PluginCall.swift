@@ -23,8 +23,7 @@ final class PluginCall: Sendable {
         self.toolID = toolID
         self.adapter = adapter
         self.timeout = timeout
-        self.state = Mutex(CallState(
-            decoder: FrameStreamDecoder(maxOutputBytes: adapter.options.maxOutputBytes, toolID: toolID)))
+        self.state = Mutex(CallState(maxOutputBytes: adapter.options.maxOutputBytes, toolID: toolID))
     }
 
     // MARK: Adapter side
@@ -304,6 +303,11 @@ struct CallState {
     var delivered = false
     var waiter: UnsafeContinuation<Void, Never>?
     var timer: Task<Void, Never>?
+
+    /// Builds the decoder in place: built outside and passed in, it was copied and destroyed.
+    init(maxOutputBytes: Int, toolID: String) {
+        decoder = FrameStreamDecoder(maxOutputBytes: maxOutputBytes, toolID: toolID)
+    }
 
     /// An outcome was decided. A tag test: comparing the optional with `nil` copies the whole
     /// `Result` out first.
