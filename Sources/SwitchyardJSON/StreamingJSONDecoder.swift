@@ -29,6 +29,9 @@ public struct StreamingJSONDecoder: Sendable {
     var highSurrogate: UInt32?
     var utf8 = UTF8StreamValidator()
 
+    /// The value came whole from `WholeValueParser`: no buffer or stack was touched since init.
+    var holdsWholeValue = false
+
     /// Bytes consumed so far.
     public private(set) var byteCount = 0
 
@@ -38,6 +41,13 @@ public struct StreamingJSONDecoder: Sendable {
     /// Feeds the next chunk.
     /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        if byteCount == 0, case .expectValue = state, let value = WholeValueParser.parse(chunk) {
+            result = value
+            state = .done
+            byteCount = chunk.count
+            holdsWholeValue = true
+            return
+        }
         let chunkStart = byteCount
         var index = 0
         let count = chunk.count
@@ -69,6 +79,7 @@ public struct StreamingJSONDecoder: Sendable {
 
     /// Feeds the next chunk.
     /// - Throws: `JSONDecodingError` as soon as the bytes cannot be the start of one JSON value.
+    @inlinable
     public mutating func feed(_ chunk: some Collection<UInt8>) throws {
         let handled: Void? = try chunk.withContiguousStorageIfAvailable { buffer in
             try feed(UnsafeRawBufferPointer(buffer))
@@ -87,7 +98,12 @@ public struct StreamingJSONDecoder: Sendable {
             let reason = byteCount == 0 ? "empty input, expected a JSON value" : "unexpected end of input"
             throw error(reason)
         }
-        self = StreamingJSONDecoder()
+        if holdsWholeValue {
+            // Only these fields moved since init: resetting them is cheaper than replacing self.
+            (result, state, byteCount, holdsWholeValue) = (nil, .expectValue, 0, false)
+        } else {
+            self = StreamingJSONDecoder()
+        }
         return value
     }
 
@@ -135,6 +151,7 @@ public struct JSONDecodingError: Error, Sendable, Hashable, CustomStringConverti
 extension JSONValue {
     /// Parses one JSON value from UTF-8 bytes.
     /// - Throws: `JSONDecodingError` naming the offset and an excerpt.
+    @inlinable
     public init(parsing bytes: some Collection<UInt8>) throws {
         var decoder = StreamingJSONDecoder()
         try decoder.feed(bytes)

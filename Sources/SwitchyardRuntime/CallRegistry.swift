@@ -6,7 +6,7 @@ import SwitchyardABI
 /// The ABI lets an adapter emit from any thread at any time, even after release; the registry is
 /// what turns a frame for an unknown or released call into `SY_E_NOT_FOUND` instead of a crash.
 enum CallRegistry {
-    private static let calls = Mutex<[UInt64: PluginCall]>([:])
+    private static let calls = Mutex(CallTable<PluginCall>())
     private static let lastID = Atomic<UInt64>(0)
 
     /// A call id never handed out before in this process.
@@ -15,11 +15,11 @@ enum CallRegistry {
     }
 
     static func register(_ call: PluginCall) {
-        calls.withLock { $0[call.id] = call }
+        calls.withLock { $0.insert(call) }
     }
 
     static func unregister(_ id: UInt64) {
-        _ = calls.withLock { $0.removeValue(forKey: id) }
+        _ = calls.withLock { $0.remove(id) }
     }
 
     /// Calls currently registered (for tests and the conformance check).

@@ -183,7 +183,9 @@ public struct FrameStreamDecoder: Sendable {
     }
 
     private mutating func startFrame() {
-        json = StreamingJSONDecoder()
+        // A decoder that finished its last value reset itself; replacing it again costs a
+        // destroy and a re-initialization of all its buffers.
+        if json.byteCount != 0 { json = StreamingJSONDecoder() }
         utf8.reset()
         text.removeAll(keepingCapacity: true)
         frameBytes = 0

@@ -23,8 +23,7 @@ final class PluginCall: Sendable {
         self.toolID = toolID
         self.adapter = adapter
         self.timeout = timeout
-        self.state = Mutex(CallState(
-            decoder: FrameStreamDecoder(maxOutputBytes: adapter.options.maxOutputBytes, toolID: toolID)))
+        self.state = Mutex(CallState(maxOutputBytes: adapter.options.maxOutputBytes, toolID: toolID))
     }
 
     // MARK: Adapter side
@@ -36,7 +35,7 @@ final class PluginCall: Sendable {
         let status: sy_status = state.withLock { state in
             if state.adapterDone { return SY_E_ENDED }
             let terminal = kind.isTerminal && flags.contains(.endOfStream)
-            if state.outcome != nil {
+            if state.isDecided {
                 // The host already decided (limit, protocol, deadline, cancel): drain until the end.
                 if terminal {
                     state.adapterDone = true
@@ -114,7 +113,7 @@ final class PluginCall: Sendable {
         var effects = Effects()
         state.withLock { state in
             guard !state.adapterDone else { return }
-            if state.outcome == nil {
+            if !state.isDecided {
                 let budget = timeout.map { " of \($0)" } ?? ""
                 state.outcome = .failure(ToolError(
                     .timeout, "tool \"\(toolID)\" (adapter \(adapter.id)) passed its deadline\(budget)", toolID: toolID))
@@ -129,7 +128,7 @@ final class PluginCall: Sendable {
         var effects = Effects()
         state.withLock { state in
             guard !state.delivered, !state.adapterDone else { return }
-            if state.outcome == nil {
+            if !state.isDecided {
                 state.outcome = .failure(ToolError(
                     .canceled, "tool \"\(toolID)\" (adapter \(adapter.id)): \(reason)", toolID: toolID))
             }
@@ -160,24 +159,7 @@ final class PluginCall: Sendable {
     /// The next event for the consumer; waits without blocking a thread.
     func next() async throws -> ToolEvent? {
         while true {
-            let step: NextStep = state.withLock { state in
-                if state.nextEvent < state.events.count {
-                    let event = state.events[state.nextEvent]
-                    state.nextEvent += 1
-                    if state.nextEvent == state.events.count {
-                        state.events.removeAll(keepingCapacity: true)
-                        state.nextEvent = 0
-                    }
-                    return .event(event)
-                }
-                if state.delivered { return .end }
-                if state.retired, let outcome = state.outcome {
-                    state.delivered = true
-                    return .outcome(outcome)
-                }
-                return .wait
-            }
-            switch step {
+            switch poll() {
             case .event(let event): return event
             case .end: return nil
             case .outcome(.success(let output)): return .result(output)
@@ -195,7 +177,30 @@ final class PluginCall: Sendable {
         }
     }
 
-    private enum NextStep {
+    /// What the consumer gets next, without waiting: an event, the outcome (once the call
+    /// retired), the end (after the outcome), or `.wait`.
+    func poll() -> NextStep {
+        state.withLock { state in
+            if state.nextEvent < state.events.count {
+                let event = state.events[state.nextEvent]
+                state.nextEvent += 1
+                if state.nextEvent == state.events.count {
+                    state.events.removeAll(keepingCapacity: true)
+                    state.nextEvent = 0
+                }
+                return .event(event)
+            }
+            if state.delivered { return .end }
+            if state.retired, let outcome = state.outcome {
+                state.delivered = true
+                return .outcome(outcome)
+            }
+            return .wait
+        }
+    }
+
+    /// A step of the consumer side.
+    enum NextStep {
         case event(ToolEvent), outcome(Result<JSONValue, ToolError>), end, wait
     }
 
@@ -299,6 +304,18 @@ struct CallState {
     var waiter: UnsafeContinuation<Void, Never>?
     var timer: Task<Void, Never>?
 
+    /// Builds the decoder in place: built outside and passed in, it was copied and destroyed.
+    init(maxOutputBytes: Int, toolID: String) {
+        decoder = FrameStreamDecoder(maxOutputBytes: maxOutputBytes, toolID: toolID)
+    }
+
+    /// An outcome was decided. A tag test: comparing the optional with `nil` copies the whole
+    /// `Result` out first.
+    var isDecided: Bool {
+        if case .some = outcome { return true }
+        return false
+    }
+
     var hasSomethingToDeliver: Bool {
         nextEvent < events.count || delivered || retired
     }
@@ -311,7 +328,7 @@ struct CallState {
     /// Once both the outcome and the adapter's end are known: stop the timer and claim the
     /// release (deferred while start_call has not returned).
     mutating func settle(_ effects: inout Effects) {
-        guard adapterDone, outcome != nil else { return }
+        guard adapterDone, isDecided else { return }
         effects.stopTimer = timer
         timer = nil
         if startReturned, started, !releaseClaimed {

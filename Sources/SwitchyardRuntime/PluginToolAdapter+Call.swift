@@ -26,7 +26,25 @@ extension PluginToolAdapter {
     /// Runs a call to its end without building a stream: the consumer waits on the call itself.
     /// Same outcome and cleanup guarantees as `call(_:)`.
     public func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
-        let owner = PluginCallStream(try begin(request))
+        let call = try begin(request)
+        // Most calls answer inside start_call: hand over their events and outcome without
+        // suspending, registering a cancellation handler, or allocating a stream owner.
+        while true {
+            switch call.poll() {
+            case .event(let event): onEvent(event)
+            case .outcome(.success(let output)): return output
+            case .outcome(.failure(let error)): throw error
+            case .end: throw ToolError(.protocol, "the call ended without a result", toolID: request.toolID)
+            case .wait: return try await wait(for: call, request, onEvent: onEvent)
+            }
+        }
+    }
+
+    /// The rest of `run` for a call still running: waits for its events and outcome; canceling
+    /// the task, or dropping the call unfinished, cancels it.
+    private func wait(for call: PluginCall, _ request: ToolCallRequest,
+                      onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
+        let owner = PluginCallStream(call)
         return try await withTaskCancellationHandler {
             while let event = try await owner.call.next() {
                 if case .result(let output) = event { return output }

@@ -23,7 +23,7 @@ public final class PluginToolAdapter: ToolAdapter {
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
-        var live: [UInt64: PluginCall] = [:]
+        var live = CallTable<PluginCall>()
         var describing = 0
         var shuttingDown = false
         var destroyed = false
@@ -113,7 +113,7 @@ public final class PluginToolAdapter: ToolAdapter {
     func admit(_ call: PluginCall) -> Bool {
         lifecycle.withLock { state in
             guard !state.shuttingDown else { return false }
-            state.live[call.id] = call
+            state.live.insert(call)
             state.counts.started += 1
             return true
         }
@@ -122,7 +122,7 @@ public final class PluginToolAdapter: ToolAdapter {
     /// A call is released and no hook runs for it any more.
     func retire(_ call: PluginCall) {
         let waiters = lifecycle.withLock { state in
-            state.live.removeValue(forKey: call.id)
+            state.live.remove(call.id)
             state.counts.retired += 1
             return state.shuttingDown && state.isIdle ? state.takeWaiters() : []
         }
@@ -132,7 +132,7 @@ public final class PluginToolAdapter: ToolAdapter {
     /// Cancels every live call (`cancel_call`); each still ends through its terminal frame or
     /// the grace.
     func cancelLiveCalls(reason: String) {
-        let live = lifecycle.withLock { Array($0.live.values) }
+        let live = lifecycle.withLock { $0.live.calls }
         for call in live { call.cancel(reason: reason) }
     }
 
@@ -141,7 +141,7 @@ public final class PluginToolAdapter: ToolAdapter {
     public func shutdown() async {
         let live = lifecycle.withLock { state in
             state.shuttingDown = true
-            return Array(state.live.values)
+            return state.live.calls
         }
         for call in live { call.cancel(reason: "adapter \(id) is shutting down") }
         await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
