@@ -114,7 +114,7 @@ extension StreamingJSONDecoder {
     }
 
     mutating func completeNumber() throws {
-        guard Self.isValidNumber(token) else { throw error("invalid number") }
+        guard token.withUnsafeBytes({ Self.isValidNumber($0) }) else { throw error("invalid number") }
         let isInteger = !token.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         let text = String(decoding: token, as: UTF8.self)
         if isInteger, let integer = Int64(text) {
@@ -127,7 +127,7 @@ extension StreamingJSONDecoder {
     }
 
     /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    static func isValidNumber(_ bytes: [UInt8]) -> Bool {
+    static func isValidNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         func digits() -> Int {
             let start = index

@@ -128,7 +128,7 @@ struct WholeValueParser {
         // A number that reaches the end of the chunk cannot be the whole value's last token.
         guard index < bytes.count else { return nil }
         let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-        guard Self.isValidNumber(token) else { return nil }
+        guard StreamingJSONDecoder.isValidNumber(token) else { return nil }
         var isInteger = true
         for byte in token where byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             isInteger = false
@@ -143,35 +143,6 @@ struct WholeValueParser {
         let text = String(decoding: token, as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         return Double(text).map(JSONValue.double)
-    }
-
-    /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    private static func isValidNumber(_ token: UnsafeRawBufferPointer) -> Bool {
-        var position = 0
-        func digits() -> Int {
-            let start = position
-            while position < token.count, token[position] >= 48, token[position] <= 57 { position += 1 }
-            return position - start
-        }
-        if token[0] == UInt8(ascii: "-") { position += 1 }
-        guard position < token.count else { return false }
-        if token[position] == UInt8(ascii: "0") {
-            position += 1
-        } else if digits() == 0 {
-            return false
-        }
-        if position < token.count, token[position] == UInt8(ascii: ".") {
-            position += 1
-            if digits() == 0 { return false }
-        }
-        if position < token.count, token[position] == UInt8(ascii: "e") || token[position] == UInt8(ascii: "E") {
-            position += 1
-            if position < token.count, token[position] == UInt8(ascii: "+") || token[position] == UInt8(ascii: "-") {
-                position += 1
-            }
-            if digits() == 0 { return false }
-        }
-        return position == token.count
     }
 
     /// A string starting at its opening quote; `nil` for an unterminated string, a control
