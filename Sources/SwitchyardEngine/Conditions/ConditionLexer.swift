@@ -156,29 +156,10 @@ struct ConditionLexer {
 
     private mutating func readEscape() throws(ConditionFailure) -> Unicode.Scalar {
         let start = position
-        guard position + 1 < bytes.count else { throw ConditionFailure(reason: "unterminated escape", offset: start) }
-        let code = bytes[position + 1]
-        position += 2
-        switch code {
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "t"): return "\t"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "a"): return "\u{07}"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "v"): return "\u{0B}"
-        case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "?"):
-            return Unicode.Scalar(code)
-        case UInt8(ascii: "x"), UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let digits = code == UInt8(ascii: "x") ? 2 : code == UInt8(ascii: "u") ? 4 : 8
-            guard position + digits <= bytes.count,
-                let value = UInt32(String(decoding: bytes[position..<position + digits], as: UTF8.self), radix: 16),
-                let scalar = Unicode.Scalar(value)
-            else { throw ConditionFailure(reason: "invalid escape", offset: start) }
-            position += digits
-            return scalar
-        default:
-            throw ConditionFailure(reason: "unknown escape sequence", offset: start)
+        let quotes = [UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "?")]
+        switch BackslashEscape.decode(bytes, at: &position, quotes: quotes) {
+        case .success(let scalar): return scalar
+        case .failure(let failure): throw ConditionFailure(reason: failure.reason, offset: start)
         }
     }
 }

@@ -248,29 +248,9 @@ struct TemplateLexer {
     /// Reads a backslash escape (Go syntax) at `position`.
     private mutating func readEscape(quote: UInt8) throws(TemplateFailure) -> Unicode.Scalar {
         let start = position
-        guard position + 1 < bytes.count else { throw failure("unterminated escape", at: start) }
-        let code = bytes[position + 1]
-        position += 2
-        switch code {
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "t"): return "\t"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "a"): return "\u{07}"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "v"): return "\u{0B}"
-        case UInt8(ascii: "\\"): return "\\"
-        case quote: return Unicode.Scalar(quote)
-        case UInt8(ascii: "x"), UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let digits = code == UInt8(ascii: "x") ? 2 : code == UInt8(ascii: "u") ? 4 : 8
-            guard position + digits <= bytes.count,
-                let value = UInt32(string(position, position + digits), radix: 16),
-                let scalar = Unicode.Scalar(value)
-            else { throw failure("invalid escape", at: start) }
-            position += digits
-            return scalar
-        default:
-            throw failure("unknown escape sequence", at: start)
+        switch BackslashEscape.decode(bytes, at: &position, quotes: [quote]) {
+        case .success(let scalar): return scalar
+        case .failure(let escape): throw failure(escape.reason, at: start)
         }
     }
 
