@@ -47,7 +47,7 @@ struct WorkerScriptFile: Sendable {
 
     /// `$XDG_CACHE_HOME/switchyard` or `$HOME/.cache/switchyard`, created 0700; nil unless it is
     /// a real directory (not a symlink) owned by this user.
-    private static func cacheDirectory() -> String? {
+    static func cacheDirectory() -> String? {
         var base: String
         if let xdg = RuntimeExecutable.environmentValue("XDG_CACHE_HOME"), xdg.hasPrefix("/") {
             base = xdg
@@ -118,7 +118,7 @@ struct WorkerScriptFile: Sendable {
 
     /// FNV-1a, 64 bits: names the file after its text (a content check follows; this only has
     /// to keep versions apart, not resist anyone).
-    private static func hexHash(_ bytes: [UInt8]) -> String {
+    static func hexHash(_ bytes: [UInt8]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
