@@ -9,7 +9,7 @@ import Synchronization
 final class BunAdapterInstance: Sendable {
     let host: HostConnection
     let configuration: BunAdapterConfiguration
-    private let scriptDirectory: String
+    private let script: WorkerScriptFile
     private let dispatcher: any CallDispatcher
     private let calls = Mutex<[UInt64: ToolCall]>([:])
     private let nextWireID = Atomic<UInt64>(1)
@@ -22,16 +22,9 @@ final class BunAdapterInstance: Sendable {
         let configuration = try BunAdapterConfiguration(json: configJSON)
         self.configuration = configuration
         let executable = try RuntimeExecutable.resolve(configuration)
-        var template = Array("/tmp/switchyard-bun-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw .internal("cannot create a private directory for the worker script: \(String(cString: strerror(errno)))")
-        }
-        scriptDirectory = String(cString: made)
-        let scriptPath = scriptDirectory + "/" + WorkerScript.fileName
-        do { try Self.writeFile(scriptPath, WorkerScript.source) } catch {
-            rmdir(scriptDirectory)
-            throw error
-        }
+        let script = try WorkerScriptFile.install()
+        self.script = script
+        let scriptPath = script.path
         var arguments: [String] = []
         if configuration.runtime == .deno {
             arguments = ["run", "--quiet", "--no-prompt"]
@@ -56,7 +49,7 @@ final class BunAdapterInstance: Sendable {
             dispatcher = pool
             do { try pool.warmUp() } catch {
                 pool.shutdown()
-                Self.removeScript(scriptDirectory)
+                script.remove()
                 throw error
             }
         }
@@ -70,24 +63,6 @@ final class BunAdapterInstance: Sendable {
         if current.__sigaction_handler.sa_handler == nil {
             signal(SIGPIPE, SIG_IGN)
         }
-    }
-
-    private static func writeFile(_ path: String, _ text: String) throws(AdapterFailure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .internal("cannot write the worker script \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-            guard count > 0 else { throw .internal("cannot write the worker script \(path): \(String(cString: strerror(errno)))") }
-            written += count
-        }
-    }
-
-    private static func removeScript(_ directory: String) {
-        unlink(directory + "/" + WorkerScript.fileName)
-        rmdir(directory)
     }
 
     /// Validates and starts one call.
@@ -181,6 +156,6 @@ final class BunAdapterInstance: Sendable {
     /// Stops every process, waits for them, removes the worker script.
     func destroy() {
         dispatcher.shutdown()
-        Self.removeScript(scriptDirectory)
+        script.remove()
     }
 }

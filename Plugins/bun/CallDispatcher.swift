@@ -41,8 +41,14 @@ final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendab
     }
 
     func workerStopping(_ worker: WorkerProcess) {}
+    func workerGone(_ worker: WorkerProcess) {}
     func workerCallEnded(_ worker: WorkerProcess, overMemory: Bool) {}
-    func workerExited(_ worker: WorkerProcess) {
+    /// per_call requests go into the pipe before the process starts, so none comes back
+    /// undelivered; should one, it fails rather than spawning again.
+    func workerExited(_ worker: WorkerProcess, undelivered: [ToolCall]) {
         _ = running.withLock { $0.removeValue(forKey: ObjectIdentifier(worker)) }
+        for call in undelivered {
+            call.fail("crashed", "the \(launch.runtimeName) process for tool \"\(call.toolID)\" exited before reading its request")
+        }
     }
 }

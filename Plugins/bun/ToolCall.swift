@@ -42,7 +42,12 @@ final class ToolCall: Sendable {
         var hostStopped = false
         var cancelRequested = false
         var worker: WorkerProcess?
+        var redispatches = 0
     }
+
+    /// How many times a call that never reached a worker's stdin may be placed again: a bound,
+    /// so a runtime that dies at once cannot bounce a call forever.
+    static let maxRedispatches = 3
 
     init(wireID: UInt64, toolID: String, timeoutMS: Int64, requestLine: [UInt8], sink: any FrameSink) {
         self.wireID = wireID
@@ -65,6 +70,15 @@ final class ToolCall: Sendable {
             let ended = state.ended || state.cancelRequested
             state.cancelRequested = true
             return (ended, state.worker)
+        }
+    }
+
+    /// Counts one more placement of a call no worker received; false once the bound is reached.
+    func claimRedispatch() -> Bool {
+        state.withLock { state in
+            guard state.redispatches < Self.maxRedispatches else { return false }
+            state.redispatches += 1
+            return true
         }
     }
 

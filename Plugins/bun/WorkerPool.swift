@@ -10,13 +10,19 @@ import Dispatch
 /// as `crashed` naming the call that caused the stop (JavaScript cannot abort one call inside a
 /// shared event loop, and re-running a tool that may have side effects is worse). A worker that
 /// died on its own is replaced when the next call needs it, so a worker that cannot start
-/// does not spin.
+/// does not spin. A worker whose stdout closed or whose process exited takes no more calls even
+/// before it is reaped; a call it had accepted but never received (not one byte reached its
+/// stdin) is placed again on another worker instead of failing.
 final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
     private struct Entry {
         var worker: WorkerProcess
         var inflight = 0
         var dispatched = 0
         var accepting = true
+        /// Its stdout closed or its process exited: not routable, whatever `accepting` says
+        /// (which still decides whether it is replaced once reaped).
+        var gone = false
+        var routable: Bool { accepting && !gone }
     }
 
     private struct State {
@@ -24,7 +30,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         var queue: [ToolCall] = []
         var shuttingDown = false
         var serial: UInt64 = 0
-        var acceptingCount: Int { entries.values.count { $0.accepting } }
+        var acceptingCount: Int { entries.values.count { $0.routable } }
     }
 
     private let launch: WorkerLaunch
@@ -65,7 +71,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
     private func place(_ call: ToolCall, _ state: inout State, queueIfFull: Bool) -> Placement {
         if state.shuttingDown { return .rejected("the adapter instance is shutting down") }
         var best: ObjectIdentifier?
-        for (key, entry) in state.entries where entry.accepting && entry.inflight < maxInflight {
+        for (key, entry) in state.entries where entry.routable && entry.inflight < maxInflight {
             if best == nil || entry.inflight < state.entries[best!]!.inflight { best = key }
         }
         var started: WorkerProcess?
@@ -119,10 +125,11 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
                 if retire { worker.closeInput() }
                 if call.cancelRequested { worker.cancel(call) }
             } else {
-                // It began stopping in between: take it out of rotation and try again.
+                // It began stopping or died in between: take it out of rotation and try again.
+                // (`gone`, not `accepting`: whether it is replaced is decided when it is reaped.)
                 state.withLock { state in
                     let key = ObjectIdentifier(worker)
-                    state.entries[key]?.accepting = false
+                    state.entries[key]?.gone = true
                     state.entries[key]?.inflight -= 1
                 }
                 submit(call)
@@ -185,6 +192,10 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         if wasAccepting { replenish() }
     }
 
+    func workerGone(_ worker: WorkerProcess) {
+        state.withLock { $0.entries[ObjectIdentifier(worker)]?.gone = true }
+    }
+
     func workerCallEnded(_ worker: WorkerProcess, overMemory: Bool) {
         let retire = state.withLock { state -> Bool in
             let key = ObjectIdentifier(worker)
@@ -206,7 +217,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         }
     }
 
-    func workerExited(_ worker: WorkerProcess) {
+    func workerExited(_ worker: WorkerProcess, undelivered: [ToolCall]) {
         let replace = state.withLock { state -> Bool in
             guard let entry = state.entries.removeValue(forKey: ObjectIdentifier(worker)) else { return false }
             // A worker that served calls and died is replaced now; one that never served a
@@ -214,6 +225,13 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
             return entry.accepting && (worker.callsStarted > 0 || !state.queue.isEmpty)
         }
         if replace { replenish() } else { drainQueue() }
+        for call in undelivered {
+            if call.cancelRequested {
+                call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled before a worker took it")
+            } else {
+                submit(call)
+            }
+        }
     }
 
     func shutdown() {

@@ -8,11 +8,11 @@ extension WorkerProcess {
     /// Runs after the process was reaped and the I/O thread ended: every call still owed a
     /// terminal frame gets exactly one, chosen by why the process ended.
     func finish(status: TerminationStatus?, spawnFailure: (any Error)?) {
-        let (calls, reason) = withState { state -> ([ToolCall], StopReason?) in
+        let (calls, reason, delivered) = withState { state -> ([ToolCall], StopReason?, Set<UInt64>) in
             state.finished = true
             let calls = state.calls.values.sorted { $0.wireID < $1.wireID }
             state.calls = [:]
-            return (calls, state.stopReason)
+            return (calls, state.stopReason, state.delivered)
         }
         for (call, kind) in completedPerCall {
             call.forward(kind: kind, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
@@ -20,7 +20,15 @@ extension WorkerProcess {
         completedPerCall = []
         let runtime = launch.runtimeName
         let tail = stderrCapture.tail
+        var undelivered: [ToolCall] = []
         for call in calls where !call.isSettled {
+            // A pooled worker that died on its own never saw this request (not one byte reached
+            // its stdin): the call never ran, so another worker may take it.
+            if !launch.perCall, reason == nil, spawnFailure == nil, !delivered.contains(call.wireID),
+               !call.cancelRequested, call.claimRedispatch() {
+                undelivered.append(call)
+                continue
+            }
             if call.cancelRequested {
                 call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled; its \(runtime) process group was stopped")
                 continue
@@ -48,7 +56,7 @@ extension WorkerProcess {
                 call.fail("crashed", "the \(runtime) process running tool \"\(call.toolID)\" \(Self.describe(status)) before answering", details: tail)
             }
         }
-        observer.workerExited(self)
+        observer.workerExited(self, undelivered: undelivered)
         exited.signal()
     }
 

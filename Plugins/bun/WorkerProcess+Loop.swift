@@ -66,6 +66,7 @@ extension WorkerProcess {
                 } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
                     outputOpen = false
                     close(outputFD)
+                    markGone()
                 }
             }
             if errorSlot >= 0 && fds[errorSlot].revents != 0 {
@@ -84,6 +85,7 @@ extension WorkerProcess {
                 : (processDescriptor < 0 && !processExited && hasExited(pid))
             if exitedNow && !processExited {
                 processExited = true
+                markGone()
                 // Whatever is left in the group (a grandchild holding our stdout) goes too.
                 signalGroup(pid, SIGKILL)
                 drainUntil = ContinuousClock.now + drainTime
@@ -95,6 +97,15 @@ extension WorkerProcess {
         stderrCapture.finish { host.log(SY_LOG_INFO, $0) }
         closeInputForGood()
         closeWakePipe()
+    }
+
+    /// The worker can take no more calls: tell the observer once, before the reap.
+    private func markGone() {
+        let first = withState { state -> Bool in
+            defer { state.gone = true }
+            return !state.gone
+        }
+        if first { observer.workerGone(self) }
     }
 
     private func append(_ fds: inout [pollfd], _ fd: Int32, _ events: Int32) -> Int {
@@ -142,6 +153,7 @@ extension WorkerProcess {
                 if state.writerBusy { return nil }
                 state.inputClosed = true
                 state.pendingInput = []
+                state.pendingRequests = []
                 return true
             }
             switch closeNow {
@@ -197,6 +209,10 @@ extension WorkerProcess {
             var flags: UInt32 = last ? 0 : SY_FRAME_FLAG_MORE
             // per_call: the terminal chunk waits until the process is reaped (see finish).
             if last && line.terminal { flags = launch.perCall ? SY_FRAME_FLAG_MORE : SY_FRAME_FLAG_END_OF_STREAM }
+            // pooled: the worker's load drops before the host hears the result, so a caller's
+            // next call is placed by the worker's true load (a stale count could tie this
+            // worker with a busy one and put the next call beside a misbehaving tool).
+            if last && line.terminal && !launch.perCall { endCall(call) }
             if !call.forward(kind: line.frameKind, flags: flags, bytes: bytes) {
                 // The host ended the call (its output limit, a release): drop the rest of the
                 // line. per_call stops the process; pooled keeps the worker for its other calls.

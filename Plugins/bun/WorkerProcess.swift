@@ -15,11 +15,16 @@ import SystemPackage
 protocol WorkerObserver: AnyObject, Sendable {
     /// A stop began (deadline, cancel, protocol violation...): dispatch no more calls to it.
     func workerStopping(_ worker: WorkerProcess)
+    /// Its stdout closed or its process exited: dispatch no more calls to it (it may not have
+    /// been reaped yet, so `workerExited` follows).
+    func workerGone(_ worker: WorkerProcess)
     /// A call on the worker ended; `overMemory` when its RSS passed the ceiling.
     func workerCallEnded(_ worker: WorkerProcess, overMemory: Bool)
     /// The process was reaped, its readers finished, its descriptors closed and every call it
-    /// held got its terminal frame.
-    func workerExited(_ worker: WorkerProcess)
+    /// held got its terminal frame, except `undelivered`: pooled calls of a worker that died on
+    /// its own before a byte of their request reached its stdin. They never ran; the observer
+    /// places them again (or fails them).
+    func workerExited(_ worker: WorkerProcess, undelivered: [ToolCall])
 }
 
 /// How to start one runtime process and the limits it runs under.
@@ -81,6 +86,13 @@ final class WorkerProcess: @unchecked Sendable {
     struct State {
         var calls: [UInt64: ToolCall] = [:]
         var pendingInput: [UInt8] = []
+        /// The calls whose request bytes are in `pendingInput`, in order, with how many of
+        /// their bytes are still unwritten.
+        var pendingRequests: [(wireID: UInt64, unwritten: Int)] = []
+        /// Calls at least one byte of whose request went into the pipe.
+        var delivered: Set<UInt64> = []
+        /// The I/O thread saw stdout close or the process exit.
+        var gone = false
         var writerBusy = false
         var closeInputWhenFlushed = false
         var inputClosed = false
@@ -127,10 +139,11 @@ final class WorkerProcess: @unchecked Sendable {
     /// chooses another worker or fails the call).
     func submit(_ call: ToolCall) -> Bool {
         let accepted = state.withLock { state -> Bool in
-            guard !state.finished, state.stopReason == nil, !state.closeInputWhenFlushed else { return false }
+            guard !state.finished, !state.gone, state.stopReason == nil, !state.closeInputWhenFlushed else { return false }
             state.calls[call.wireID] = call
             state.callsStarted += 1
             state.pendingInput.append(contentsOf: call.requestLine)
+            state.pendingRequests.append((call.wireID, call.requestLine.count))
             return true
         }
         guard accepted else { return false }
@@ -196,9 +209,11 @@ final class WorkerProcess: @unchecked Sendable {
             }
             let more = state.withLock { state -> Bool in
                 state.writerBusy = false
+                state.recordWritten(written)
                 if broken {
-                    // The process is gone; the exit path fails its calls.
+                    // The process is gone; the exit path ends its calls.
                     state.pendingInput = []
+                    state.pendingRequests = []
                     return false
                 }
                 if written < chunk.count {
@@ -210,6 +225,9 @@ final class WorkerProcess: @unchecked Sendable {
             if !more { wake(); return }
         }
     }
+
+    /// True once the I/O thread saw the worker's stdout close or its process exit.
+    var isGone: Bool { state.withLock { $0.gone } }
 
     /// Spawns the process in a new process group; returns at once.
     func start() {
@@ -253,6 +271,24 @@ final class WorkerProcess: @unchecked Sendable {
             }
             thread.name = "switchyard-\(launch.runtimeName)-io"
             thread.start()
+        }
+    }
+}
+
+extension WorkerProcess.State {
+    /// `count` bytes from the front of `pendingInput` reached the pipe: every request they
+    /// touched counts as delivered (the worker may have read it).
+    mutating func recordWritten(_ count: Int) {
+        var left = count
+        while left > 0, let first = pendingRequests.first {
+            delivered.insert(first.wireID)
+            if first.unwritten <= left {
+                left -= first.unwritten
+                pendingRequests.removeFirst()
+            } else {
+                pendingRequests[0].unwritten -= left
+                left = 0
+            }
         }
     }
 }

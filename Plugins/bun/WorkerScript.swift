@@ -20,7 +20,7 @@ const stderrLog = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "table", "trace"]) {
   if (typeof console[name] === "function") console[name] = stderrLog;
 }
-const encoder = new TextEncoder();
+const encoder = isDeno ? new TextEncoder() : null;
 const env = isDeno
   ? { get: (k) => Deno.env.get(k), set: (k, v) => Deno.env.set(k, v), del: (k) => Deno.env.delete(k) }
   : { get: (k) => process.env[k], set: (k, v) => { process.env[k] = v; }, del: (k) => { delete process.env[k]; } };
@@ -50,6 +50,10 @@ function send(id, kind, value) {
   const json = JSON.stringify(value);
   writeOut(`${id} ${kind} ${byteLength(json)} ${json}\n`);
 }
+
+// per_call on Bun: the adapter writes the one request and closes stdin right away, so one
+// whole read is cheaper than a stream; it starts before the import so the two overlap.
+const wholeInput = perCall && isBun ? Bun.stdin.text() : null;
 
 let tools = {};
 let importError = null;
@@ -141,9 +145,10 @@ function dispatch(line) {
   }).finally(() => { pending--; finishIfDone(); });
 }
 
-const decoder = new TextDecoder();
+let decoder = null;
 let buffered = "";
 function feed(chunk) {
+  decoder ??= new TextDecoder();
   buffered += decoder.decode(chunk, { stream: true });
   let newline;
   while ((newline = buffered.indexOf("\n")) >= 0) {
@@ -152,8 +157,14 @@ function feed(chunk) {
     dispatch(line);
   }
 }
-const stream = isBun ? Bun.stdin.stream() : isDeno ? Deno.stdin.readable : null;
-if (stream) {
+if (wholeInput) {
+  const lines = (await wholeInput).split("\n");
+  lines.pop(); // what follows the last newline is not a whole request
+  for (const line of lines) dispatch(line);
+  ended = true;
+  finishIfDone();
+} else if (isBun || isDeno) {
+  const stream = isBun ? Bun.stdin.stream() : Deno.stdin.readable;
   for await (const chunk of stream) feed(chunk);
   ended = true;
   finishIfDone();

@@ -50,8 +50,25 @@ enum BunAdapterHarness {
     }
 
     static func resources() -> Resources {
-        Resources(descriptors: count("/proc/self/fd"), threads: count("/proc/self/task"),
+        Resources(descriptors: count("/proc/self/fd"), threads: threadNames().count { !isDispatchWorker($0) },
                   markedProcesses: markedProcesses())
+    }
+
+    /// libdispatch's root-queue workers (Swift concurrency's pool on Linux, named
+    /// com.apple.root.*-qos[.overcommit], cut to 15 characters): the runtime grows and shrinks
+    /// that pool with machine load on its own schedule, so it is not the adapter's to return.
+    /// Everything else counts, the adapter's own I/O threads included.
+    static func isDispatchWorker(_ name: String) -> Bool {
+        name.hasSuffix("-qos") || name.hasSuffix("qos.overcommit") || name.hasPrefix("com.apple.root")
+    }
+
+    /// This process's threads by name, for a failure message that says which one stayed.
+    static func threadNames() -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.sorted().map { task in
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? "?"
+            return name.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     private static func count(_ directory: String) -> Int {

@@ -17,7 +17,7 @@ struct BunAdapterTests {
     func expectBackTo(_ baseline: H.Resources) async {
         let after = await H.settle(to: baseline)
         #expect(after.descriptors <= baseline.descriptors, "descriptors: \(after) vs baseline \(baseline)")
-        #expect(after.threads <= baseline.threads, "threads: \(after) vs baseline \(baseline)")
+        #expect(after.threads <= baseline.threads, "threads: \(after) vs baseline \(baseline); now: \(H.threadNames())")
         #expect(after.markedProcesses == 0, "processes left: \(after)")
     }
 
