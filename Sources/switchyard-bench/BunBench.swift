@@ -11,7 +11,10 @@ enum BunBench {
     ///   `per_call_calls_per_s`, `pooled_calls_per_s`, `pooled_calls_per_s_8_inflight`,
     ///   `decode_10mib_peak_ratio`.
     static func run(binDirectory: String) async throws -> [String: Double] {
-        let directory = NSTemporaryDirectory() + "switchyard-bun-bench-\(getpid())"
+        // The project lives beside the binaries, not in a shared /tmp: Bun lists every directory
+        // above the script it runs, so a crowded /tmp would be measured instead of the adapter.
+        // Bare `bun -e 1` runs from the same directory so both figures pay the same.
+        let directory = binDirectory + "/bun-bench-project-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let entrypoint = directory + "/tools.js"
@@ -35,7 +38,8 @@ enum BunBench {
         var starts: [Double] = []
         for _ in 0..<20 {
             let began = ContinuousClock.now
-            _ = try await Subprocess.run(.path(.init(bun)), arguments: ["-e", "1"], output: .discarded)
+            _ = try await Subprocess.run(.path(.init(bun)), arguments: ["-e", "1"],
+                                         workingDirectory: .init(directory), output: .discarded)
             starts.append(milliseconds(ContinuousClock.now - began))
         }
         figures["bun_start_ms"] = median(starts)
