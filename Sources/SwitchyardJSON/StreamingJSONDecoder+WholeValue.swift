@@ -192,33 +192,23 @@ struct WholeValueParser {
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
                 index += 1
-                let decoded: UInt8
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded = escape
-                case UInt8(ascii: "b"): decoded = 0x08
-                case UInt8(ascii: "f"): decoded = 0x0C
-                case UInt8(ascii: "n"): decoded = 0x0A
-                case UInt8(ascii: "r"): decoded = 0x0D
-                case UInt8(ascii: "t"): decoded = 0x09
-                case UInt8(ascii: "u"):
-                    guard let unit = hexQuad() else { return nil }
-                    isASCII = false
-                    if let high = highSurrogate, (0xDC00...0xDFFF).contains(unit) {
-                        highSurrogate = nil
-                        appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
-                    } else if (0xD800...0xDBFF).contains(unit) {
-                        flushLoneSurrogate(&scratch)
-                        highSurrogate = unit
-                    } else {
-                        flushLoneSurrogate(&scratch)
-                        appendScalar((0xDC00...0xDFFF).contains(unit) ? 0xFFFD : unit)
-                    }
+                if let decoded = StreamingJSONDecoder.simpleEscape(escape) {
+                    flushLoneSurrogate(&scratch)
+                    scratch.append(decoded)
                     continue
-                default:
-                    return nil
                 }
-                flushLoneSurrogate(&scratch)
-                scratch.append(decoded)
+                guard escape == UInt8(ascii: "u"), let unit = hexQuad() else { return nil }
+                isASCII = false
+                if let high = highSurrogate, (0xDC00...0xDFFF).contains(unit) {
+                    highSurrogate = nil
+                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+                } else if (0xD800...0xDBFF).contains(unit) {
+                    flushLoneSurrogate(&scratch)
+                    highSurrogate = unit
+                } else {
+                    flushLoneSurrogate(&scratch)
+                    appendScalar((0xDC00...0xDFFF).contains(unit) ? 0xFFFD : unit)
+                }
             default:
                 if byte < 0x20 { return nil }
                 if byte >= 0x80 { isASCII = false }
