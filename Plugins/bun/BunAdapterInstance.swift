@@ -22,9 +22,11 @@ final class BunAdapterInstance: Sendable {
         let configuration = try BunAdapterConfiguration(json: configJSON)
         self.configuration = configuration
         let executable = try RuntimeExecutable.resolve(configuration)
-        let script = try WorkerScriptFile.install()
+        // per_call on Bun runs a lean one-call script (start-up is the whole cost there);
+        // everything else runs the general worker.
+        let lean = configuration.runtime == .bun && configuration.mode == .perCall
+        let script = try WorkerScriptFile.install(source: lean ? WorkerScript.perCallBunSource : WorkerScript.source)
         self.script = script
-        let scriptPath = script.path
         var arguments: [String] = []
         if configuration.runtime == .deno {
             arguments = ["run", "--quiet", "--no-prompt"]
@@ -32,13 +34,14 @@ final class BunAdapterInstance: Sendable {
         } else if configuration.runtime == .bun {
             arguments = ["--no-install"]
         }
-        arguments += [scriptPath, configuration.entrypoint, configuration.mode.rawValue]
+        arguments += [script.path, configuration.entrypoint]
+        if !lean { arguments.append(configuration.mode.rawValue) }
         let launch = WorkerLaunch(
             runtimeName: configuration.runtime.rawValue, executable: executable, arguments: arguments,
             environment: configuration.environment, workingDirectory: configuration.workingDirectory,
             killGrace: .milliseconds(configuration.killGraceMS), maxOutputBytes: configuration.maxOutputBytes,
             maxStderrBytes: configuration.maxStderrBytes, memoryCeilingKB: configuration.maxWorkerMemoryMB * 1024,
-            perCall: configuration.mode == .perCall, host: host)
+            perCall: configuration.mode == .perCall, requestInEnvironment: lean, host: host)
         switch configuration.mode {
         case .perCall:
             dispatcher = PerCallDispatcher(launch: launch)
@@ -73,6 +76,7 @@ final class BunAdapterInstance: Sendable {
         let toolID = String(decoding: UnsafeRawBufferPointer(start: toolPointer, count: Int(request.tool_id_length)), as: UTF8.self)
         if let problem = ToolIDRules.problem(toolID) { throw .invalid(problem) }
         let envBytes = UnsafeRawBufferPointer(start: request.env_json, count: Int(request.env_json_length))
+        var environment: [String: String] = [:]
         if !envBytes.isEmpty {
             let env: JSONValue
             do { env = try JSONValue(parsing: envBytes) } catch {
@@ -86,6 +90,7 @@ final class BunAdapterInstance: Sendable {
                 if let problem = EnvironmentRules.problem(key: key, value: text) {
                     throw .invalid("tool \"\(toolID)\": \(problem)")
                 }
+                environment[key] = text
             }
         }
         let wireID = nextWireID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -100,7 +105,7 @@ final class BunAdapterInstance: Sendable {
         line.append(contentsOf: "}\n".utf8)
         let timeout = request.timeout_ms > 0 ? request.timeout_ms : configuration.toolExecutionTimeoutMS
         let call = ToolCall(
-            wireID: wireID, toolID: toolID, timeoutMS: timeout, requestLine: line,
+            wireID: wireID, toolID: toolID, timeoutMS: timeout, requestLine: line, environment: environment,
             sink: HostFrameSink(host: host, callID: request.call_id))
         calls.withLock { $0[request.call_id] = call }
         dispatcher.submit(call)

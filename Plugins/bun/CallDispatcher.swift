@@ -18,15 +18,32 @@ final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendab
 
     func submit(_ call: ToolCall) {
         let serial = serials.withLock { $0 += 1; return $0 }
+        var launch = self.launch
+        // compozy's per-call env is the process environment.
+        launch.environment.merge(call.environment) { _, own in own }
+        let inline = launch.requestInEnvironment && Self.fitsEnvironment(call.requestLine)
+        if launch.requestInEnvironment {
+            // Always set: empty means "read stdin", and no inherited value can stand in.
+            launch.environment[Self.requestVariable] = inline ? String(decoding: call.requestLine.dropLast(), as: UTF8.self) : ""
+        }
         let worker: WorkerProcess
         do { worker = try WorkerProcess(launch: launch, observer: self, serial: serial) } catch {
             call.fail("crashed", error.message)
             return
         }
         running.withLock { $0[ObjectIdentifier(worker)] = worker }
-        _ = worker.submit(call)
+        _ = worker.submit(call, requestInEnvironment: inline)
         worker.start()
         if call.cancelRequested { worker.cancel(call) }
+    }
+
+    /// The variable the lean per_call script reads its request from.
+    static let requestVariable = "SWITCHYARD_REQUEST"
+
+    /// A request line goes in the environment when it is well below Linux's 128 KiB limit
+    /// for one environment string and holds no NUL (which would cut it short).
+    static func fitsEnvironment(_ line: [UInt8]) -> Bool {
+        line.count <= 64 * 1024 && !line.contains(0)
     }
 
     func cancel(_ call: ToolCall) {

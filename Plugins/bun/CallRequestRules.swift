@@ -23,6 +23,8 @@ enum ToolIDRules {
 enum EnvironmentRules {
     /// Variables that change how the runtime itself loads code: never settable per call.
     static let denied: Set<String> = ["LD_PRELOAD", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BUN_CONFIG_PROFILE"]
+    /// Variables the adapter itself sets for the worker.
+    static let reserved: Set<String> = [PerCallDispatcher.requestVariable]
 
     /// Why `key=value` is not acceptable, or nil.
     static func problem(key: String, value: String) -> String? {
@@ -38,6 +40,7 @@ enum EnvironmentRules {
         if denied.contains(key) || key.hasPrefix("DYLD_") {
             return "env key \"\(key)\" is not allowed (it changes how the runtime loads code)"
         }
+        if reserved.contains(key) { return "env key \"\(key)\" is reserved for the adapter" }
         if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             return "env \"\(key)\" has a control character in its value"
         }

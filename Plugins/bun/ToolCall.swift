@@ -34,6 +34,9 @@ final class ToolCall: Sendable {
     let timeoutMS: Int64
     let deadline: ContinuousClock.Instant?
     let requestLine: [UInt8]
+    /// The call's own env (already validated). per_call puts it in the process environment,
+    /// as compozy does; pooled workers apply it from the request line around the call.
+    let environment: [String: String]
     private let sink: any FrameSink
     private let state = Mutex<State>(State())
 
@@ -49,12 +52,14 @@ final class ToolCall: Sendable {
     /// so a runtime that dies at once cannot bounce a call forever.
     static let maxRedispatches = 3
 
-    init(wireID: UInt64, toolID: String, timeoutMS: Int64, requestLine: [UInt8], sink: any FrameSink) {
+    init(wireID: UInt64, toolID: String, timeoutMS: Int64, requestLine: [UInt8],
+         environment: [String: String] = [:], sink: any FrameSink) {
         self.wireID = wireID
         self.toolID = toolID
         self.timeoutMS = timeoutMS
         self.deadline = timeoutMS > 0 ? ContinuousClock.now + .milliseconds(timeoutMS) : nil
         self.requestLine = requestLine
+        self.environment = environment
         self.sink = sink
     }
 

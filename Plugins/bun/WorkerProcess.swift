@@ -39,6 +39,8 @@ struct WorkerLaunch: Sendable {
     var maxStderrBytes: Int
     var memoryCeilingKB: Int
     var perCall: Bool
+    /// The lean per_call script: the request travels in `$SWITCHYARD_REQUEST` when it fits.
+    var requestInEnvironment: Bool = false
     var host: HostConnection
 }
 
@@ -136,14 +138,19 @@ final class WorkerProcess: @unchecked Sendable {
     var callsStarted: Int { state.withLock { $0.callsStarted } }
 
     /// Hands a call to the process. Returns false when it is stopping or gone (the caller
-    /// chooses another worker or fails the call).
-    func submit(_ call: ToolCall) -> Bool {
+    /// chooses another worker or fails the call). `requestInEnvironment`: the request is in
+    /// the process environment already, so nothing goes to stdin.
+    func submit(_ call: ToolCall, requestInEnvironment: Bool = false) -> Bool {
         let accepted = state.withLock { state -> Bool in
             guard !state.finished, !state.gone, state.stopReason == nil, !state.closeInputWhenFlushed else { return false }
             state.calls[call.wireID] = call
             state.callsStarted += 1
-            state.pendingInput.append(contentsOf: call.requestLine)
-            state.pendingRequests.append((call.wireID, call.requestLine.count))
+            if requestInEnvironment {
+                state.delivered.insert(call.wireID)
+            } else {
+                state.pendingInput.append(contentsOf: call.requestLine)
+                state.pendingRequests.append((call.wireID, call.requestLine.count))
+            }
             return true
         }
         guard accepted else { return false }

@@ -59,20 +59,9 @@ let tools = {};
 let importError = null;
 try {
   const url = "file://" + entrypoint.split("/").map(encodeURIComponent).join("/");
-  const mod = await import(url);
-  const source = mod.default && typeof mod.default === "object" ? mod.default : mod;
-  for (const [name, fn] of Object.entries(source)) if (typeof fn === "function") tools[name] = fn;
-  if (source !== mod) {
-    for (const [name, fn] of Object.entries(mod)) if (name !== "default" && typeof fn === "function" && !(name in tools)) tools[name] = fn;
-  }
+  tools = toolTable(await import(url));
 } catch (error) {
-  importError = `cannot import entrypoint ${entrypoint}: ${error && error.stack ? error.stack : error}`;
-}
-
-function wrap(value) {
-  if (value === null || value === undefined) return {};
-  if (typeof value === "object" && !Array.isArray(value)) return value;
-  return { value };
+  importError = importFailure(entrypoint, error);
 }
 
 let active = 0;
@@ -80,16 +69,10 @@ let exclusive = false;
 let waiting = [];
 async function run(request) {
   const id = request.id;
-  if (request.describe) {
-    if (importError) return send(id, "e", { kind: "tool_error", message: importError });
-    return send(id, "r", Object.keys(tools).sort().map((name) => ({ id: name, description: tools[name].description ?? "", input: null, output: null })));
-  }
-  const fn = tools[request.tool];
   if (importError) return send(id, "e", { kind: "tool_error", message: importError });
-  if (!fn) {
-    const names = Object.keys(tools).sort().join(", ");
-    return send(id, "e", { kind: "not_found", message: `unknown tool "${request.tool}"; available: ${names}` });
-  }
+  if (request.describe) return send(id, "r", describeTools(tools));
+  const fn = tools[request.tool];
+  if (!fn) return send(id, "e", unknownTool(request.tool, tools));
   const vars = request.env && typeof request.env === "object" ? Object.entries(request.env) : [];
   const needsExclusive = vars.length > 0;
   while (exclusive || (needsExclusive && active > 0)) await new Promise((resume) => waiting.push(resume));
@@ -102,11 +85,7 @@ async function run(request) {
     const ctx = { toolId: request.tool, progress: (value) => send(id, "p", value ?? null) };
     output = wrap(await fn(request.input ?? {}, request.config ?? {}, ctx));
   } catch (error) {
-    failure = {
-      kind: "tool_error",
-      message: error && error.message !== undefined ? String(error.message) : String(error),
-      details: error && error.stack ? String(error.stack) : null,
-    };
+    failure = thrown(error);
   } finally {
     for (const [key, value] of saved) value === undefined ? env.del(key) : env.set(key, value);
     active--;
@@ -119,7 +98,7 @@ async function run(request) {
   try {
     send(id, "r", output);
   } catch (error) {
-    send(id, "e", { kind: "tool_error", message: `cannot serialize the output: ${error && error.message}` });
+    send(id, "e", unserializable(error));
   }
 }
 
@@ -172,5 +151,5 @@ if (wholeInput) {
   process.stdin.on("data", feed);
   process.stdin.on("end", () => { ended = true; finishIfDone(); });
 }
-"""#
+"""# + "\n" + sharedFunctions
 }

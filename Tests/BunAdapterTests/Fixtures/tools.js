@@ -2,8 +2,14 @@
 import { spawn } from "node:child_process";
 import { writeSync } from "node:fs";
 
+// Read while the module loads: per_call gives a call's env to the whole process, import included.
+const atImport = process.env.SY_AT_IMPORT ?? null;
+
 export default {
   echo: (input) => input,
+  importenv: () => ({ atImport, request: process.env.SWITCHYARD_REQUEST ?? null }),
+  length: (input) => ({ length: input.text.length, tail: input.text.slice(-3) }),
+  unicode: (input) => ({ text: `héllo ✓ 😀 ${input.suffix ?? ""}`, hyphen: "\u2011" }),
   add: (input) => input.a + input.b,
   list: () => [1, "two", 3],
   nothing: () => null,
