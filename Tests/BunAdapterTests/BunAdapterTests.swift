@@ -204,10 +204,11 @@ struct BunAdapterTests {
         await expectBackTo(base)
     }
 
-    @Test("deno runs the same worker (skipped when `pip install deno` is not done)", .timeLimit(.minutes(2)))
-    func denoRuntime() async throws {
+    @Test("deno runs the same worker (skipped when `pip install deno` is not done)", .timeLimit(.minutes(2)),
+          arguments: ["pooled", "per_call"])
+    func denoRuntime(mode: String) async throws {
         let adapter: PluginToolAdapter
-        do { adapter = try H.adapter(mode: "pooled", runtime: "deno") } catch {
+        do { adapter = try H.adapter(mode: mode, runtime: "deno") } catch {
             print("SKIPPED deno runtime test: \(error) (run `pip install deno` to enable it)")
             return
         }

@@ -7,6 +7,14 @@ const atImport = process.env.SY_AT_IMPORT ?? null;
 
 export default {
   echo: (input) => input,
+  pid: () => ({ pid: process.pid }),
+  // Keeps `mb` MiB resident in the worker, then lingers so its RSS is sampled after the call.
+  hog: async (input) => {
+    const block = new Uint8Array(input.mb * 1024 * 1024).fill(1);
+    (globalThis.hoard ??= []).push(block);
+    await new Promise((r) => setTimeout(r, 100));
+    return { held: globalThis.hoard.length };
+  },
   importenv: () => ({ atImport, request: process.env.SWITCHYARD_REQUEST ?? null }),
   length: (input) => ({ length: input.text.length, tail: input.text.slice(-3) }),
   unicode: (input) => ({ text: `héllo ✓ 😀 ${input.suffix ?? ""}`, hyphen: "\u2011" }),
