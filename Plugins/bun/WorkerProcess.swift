@@ -155,7 +155,9 @@ final class WorkerProcess: @unchecked Sendable {
         }
         guard accepted else { return false }
         call.attach(to: self)
-        if launch.perCall { state.withLock { $0.closeInputWhenFlushed = true } }
+        // per_call: the general worker gets its one request, a drain, and the end of stdin. The
+        // lean Bun script keeps stdin open for the call's life (its end means the host died).
+        if launch.perCall && !launch.requestInEnvironment { drainAndCloseInput() }
         flushInput()
         return true
     }
@@ -163,8 +165,18 @@ final class WorkerProcess: @unchecked Sendable {
     /// No more calls: stdin closes once the backlog is written, and the worker exits after its
     /// calls finish (recycling without killing anyone).
     func closeInput() {
-        state.withLock { $0.closeInputWhenFlushed = true }
-        wake()
+        drainAndCloseInput()
+        flushInput()
+    }
+
+    /// Queues the drain request and the end of stdin: without the drain, a worker takes the end
+    /// of stdin for the host's death and stops at once.
+    private func drainAndCloseInput() {
+        state.withLock { state in
+            guard !state.closeInputWhenFlushed, !state.inputClosed else { return }
+            state.pendingInput.append(contentsOf: WorkerScript.drainLine)
+            state.closeInputWhenFlushed = true
+        }
     }
 
     /// Starts the stop sequence (idempotent; the first reason wins). Never blocks.

@@ -11,7 +11,7 @@ extension WorkerScript {
     static let perCallBunSource = #"""
 // @bun
 // Switchyard per-call worker (Bun). argv: <entrypoint>. The request is $SWITCHYARD_REQUEST, or
-// stdin when that is empty. Responses on stdout: "<id> <p|r|e> <byteLength> <json>\n".
+// the first line on stdin when that is empty. Responses on stdout: "<id> <p|r|e> <byteLength> <json>\n".
 // `// @bun` above tells Bun this file needs no transpiling (it is plain JavaScript), which saves
 // ~0.5 ms a call; hence `import.meta.require` rather than `require`.
 const env = process.env;
@@ -19,7 +19,10 @@ const inline = env.SWITCHYARD_REQUEST;
 delete env.SWITCHYARD_REQUEST;
 const stderrLog = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "table", "trace"]) console[name] = stderrLog;
-const request = JSON.parse(inline || await Bun.stdin.text());
+const request = JSON.parse(inline || await requestFromStdin());
+// stdin stays open for the call's life and ends only if the host dies; watched from 20 ms on,
+// so a quick call never pays for reading it.
+if (inline) setTimeout(() => watchInput(Bun.stdin.stream().getReader()), 20);
 let written = null;
 function send(kind, value) {
   const json = JSON.stringify(value);
@@ -53,6 +56,32 @@ if (mod !== null) {
 await written;
 process.exit(0);
 
+// The request did not fit the environment: it is the first line on stdin.
+async function requestFromStdin() {
+  const reader = Bun.stdin.stream().getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) hostGone();
+    text += decoder.decode(value, { stream: true });
+    const end = text.indexOf("\n");
+    if (end >= 0) {
+      watchInput(reader);
+      return text.slice(0, end);
+    }
+  }
+}
+async function watchInput(reader) {
+  while (!(await reader.read()).done) {}
+  hostGone();
+}
+// The host is gone: nobody will read answers or stop tools, so the process group (this process
+// leads it) stops now.
+function hostGone() {
+  try { process.kill(-process.pid, "SIGKILL"); } catch {}
+  process.exit(1);
+}
 // require() cannot load a module with top-level await (it throws after evaluating it); import()
 // finishes loading it. Any other failure is the entrypoint's own.
 async function importAfterRequire(entrypoint, error) {

@@ -2,10 +2,13 @@
 /// stdin and answers one line per frame on stdout: `<id> <p|r|e> <byteLength> <json>\n`. The
 /// byte length lets the adapter demultiplex and enforce the output limit without parsing JSON.
 /// One script serves bun, node and deno (feature-detected). On Bun it avoids `process.stdout` /
-/// `process.stdin`, which cost ~9 ms of start-up. Argument 2 is `pooled` or `per_call`; either
-/// way the worker exits once stdin is closed and its calls are done.
+/// `process.stdin`, which cost ~9 ms of start-up. Argument 2 is `pooled` or `per_call`. A
+/// `{"drain":true}` request asks it to exit once stdin is closed and its calls are done; stdin
+/// closing without one means the host died, and the worker stops its process group at once.
 enum WorkerScript {
     static let fileName = "switchyard-worker.mjs"
+    /// Asks a worker to exit once stdin closes and its calls are done (a recycle, not a crash).
+    static let drainLine = Array("{\"drain\":true}\n".utf8)
 
     static let source = #"""
 // Switchyard worker: runs compozy-convention tools for the Bun adapter.
@@ -15,7 +18,6 @@ const isBun = typeof Bun !== "undefined";
 const isDeno = !isBun && typeof Deno !== "undefined";
 const args = isBun ? Bun.argv.slice(2) : isDeno ? Deno.args : process.argv.slice(2);
 const entrypoint = args[0];
-const perCall = args[1] === "per_call";
 const stderrLog = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "table", "trace"]) {
   if (typeof console[name] === "function") console[name] = stderrLog;
@@ -50,10 +52,6 @@ function send(id, kind, value) {
   const json = JSON.stringify(value);
   writeOut(`${id} ${kind} ${byteLength(json)} ${json}\n`);
 }
-
-// per_call on Bun: the adapter writes the one request and closes stdin right away, so one
-// whole read is cheaper than a stream; it starts before the import so the two overlap.
-const wholeInput = perCall && isBun ? Bun.stdin.text() : null;
 
 let tools = {};
 let importError = null;
@@ -104,10 +102,20 @@ async function run(request) {
 
 let pending = 0;
 let ended = false;
+let draining = false;
 function finishIfDone() {
   if (ended && pending === 0) {
     if (isDeno) Deno.exit(0); else process.exit(0);
   }
+}
+// stdin closed. After a drain request the adapter is recycling this worker: finish the calls in
+// flight, then exit. Without one the host is gone (killed, crashed): nobody will read answers or
+// stop tools, so the whole process group (this worker leads it) stops now.
+function inputEnded() {
+  ended = true;
+  if (draining) return finishIfDone();
+  try { if (isDeno) Deno.kill(-Deno.pid, "SIGKILL"); else process.kill(-process.pid, "SIGKILL"); } catch {}
+  if (isDeno) Deno.exit(1); else process.exit(1);
 }
 function dispatch(line) {
   if (line.length === 0) return;
@@ -118,6 +126,7 @@ function dispatch(line) {
     if (match) send(match[1], "e", { kind: "protocol", message: `the worker could not parse the request: ${error.message}` });
     return;
   }
+  if (request.drain) { draining = true; return; }
   pending++;
   run(request).catch((error) => {
     try { send(request.id, "e", { kind: "tool_error", message: String(error && error.message || error) }); } catch {}
@@ -136,20 +145,13 @@ function feed(chunk) {
     dispatch(line);
   }
 }
-if (wholeInput) {
-  const lines = (await wholeInput).split("\n");
-  lines.pop(); // what follows the last newline is not a whole request
-  for (const line of lines) dispatch(line);
-  ended = true;
-  finishIfDone();
-} else if (isBun || isDeno) {
+if (isBun || isDeno) {
   const stream = isBun ? Bun.stdin.stream() : Deno.stdin.readable;
   for await (const chunk of stream) feed(chunk);
-  ended = true;
-  finishIfDone();
+  inputEnded();
 } else {
   process.stdin.on("data", feed);
-  process.stdin.on("end", () => { ended = true; finishIfDone(); });
+  process.stdin.on("end", inputEnded);
 }
 """# + "\n" + sharedFunctions
 }

@@ -29,6 +29,10 @@ struct ResumeAfterKillTests {
         #expect(gateReached)
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(Self.lines(log) == ["one", "item-a", "item-b", "item-c", "gate"])
+        // The Bun worker holding the gate call saw its stdin end without a drain: it stopped its
+        // process group itself, long before the call would have been released.
+        #expect(Self.waitUntil(seconds: 5) { Self.processes(carrying: marker).isEmpty },
+                "left after the host died: \(Self.processes(carrying: marker))")
 
         let list = try EngineCommandTests.run(["executions", "list", "--project", directory, "--json"])
         let entry = try #require(try JSONValue(parsing: list.stdout).arrayValue?.first)
@@ -44,7 +48,6 @@ struct ResumeAfterKillTests {
         // Completed tasks left one line each; only the interrupted gate ran twice.
         #expect(Self.lines(log) == ["one", "item-a", "item-b", "item-c", "gate", "gate", "last-ONE"])
 
-        // The killed run's Bun worker ends once its held call is released: nothing is left.
         #expect(Self.waitUntil(seconds: 10) { Self.processes(carrying: marker).isEmpty })
         for pid in Self.processes(carrying: marker) { kill(pid, SIGKILL) }
     }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// The host process dies (SIGKILL) while a Bun tool call hangs: the worker notices its stdin
+/// end without a drain and stops its whole process group, grandchildren included, in both modes.
+@Suite(.timeLimit(.minutes(2)))
+struct HostDeathTests {
+    @Test("a killed host leaves no Bun worker or grandchild behind", arguments: ["pooled", "per_call"])
+    func killedHostLeavesNothing(mode: String) throws {
+        let directory = NSTemporaryDirectory() + "switchyard-host-death-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        name: host-death
+        runtime:
+          type: bun
+          entrypoint: ./tools.js
+          mode: \(mode)
+        tools:
+          - id: hang
+        """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
+        try """
+        import { spawn } from "node:child_process";
+        export default {
+          hang: () => { spawn("sleep", ["60"], { stdio: "ignore" }); return new Promise(() => {}); },
+        };
+        """.write(toFile: directory + "/tools.js", atomically: true, encoding: .utf8)
+
+        let marker = UUID().uuidString
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: EngineCommandTests.binary)
+        process.arguments = ["tools", "call", "hang", "--project", directory]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWITCHYARD_TEST_MARKER": marker]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The worker and its `sleep` grandchild both carry the marker once the call hangs.
+        let hanging = ResumeAfterKillTests.waitUntil(seconds: 30) {
+            ResumeAfterKillTests.processes(carrying: marker).count >= 2
+        }
+        #expect(hanging, "the call never reached its grandchild")
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let gone = ResumeAfterKillTests.waitUntil(seconds: 5) { ResumeAfterKillTests.processes(carrying: marker).isEmpty }
+        #expect(gone, "\(mode): left after the host died: \(ResumeAfterKillTests.processes(carrying: marker))")
+        for pid in ResumeAfterKillTests.processes(carrying: marker) { kill(pid, SIGKILL) }
+    }
+}
