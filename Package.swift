@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The C ABI (include/switchyard/adapter.h) exposed to Swift.
@@ -59,10 +60,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/SwitchyardAgents", swiftSettings: strict),
+        // The HTTP API (`switchyard serve`) over an engine.
+        .target(
+            name: "SwitchyardServer",
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/SwitchyardServer", swiftSettings: strict),
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON", "SwitchyardAgents",
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON", "SwitchyardAgents", "SwitchyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,7 +121,8 @@ let package = Package(
             dependencies: ["SwitchyardAgents", "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "SwitchyardCLITests", dependencies: ["SwitchyardJSON"],
+            name: "SwitchyardCLITests",
+            dependencies: ["SwitchyardJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -9,7 +9,7 @@ struct Switchyard: AsyncParsableCommand {
         abstract: "Runs compozy-compatible agentic workflows on pluggable runtime adapters.",
         subcommands: [
             RunCommand.self, ResumeCommand.self, ExecutionsCommand.self, ToolsCommand.self,
-            PluginCommand.self, ValidateCommand.self,
+            PluginCommand.self, ValidateCommand.self, ServeCommand.self,
         ])
 
     /// Maps outcomes to the contract's exit codes: 0 success, 1 the workflow or tool failed,

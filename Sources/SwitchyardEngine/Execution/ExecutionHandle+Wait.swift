@@ -1,0 +1,36 @@
+import Synchronization
+
+extension ExecutionHandle {
+    /// Waits at most `limit` for the end of the run, without canceling it: on timeout the run
+    /// goes on (an API client that stopped waiting may still read its result later).
+    /// - Returns: the result, or nil when `limit` passed first.
+    public func result(waitingAtMost limit: Duration) async -> WorkflowResult? {
+        let task = self.task
+        // Awaiting an unstructured task's value cannot be interrupted, so the wait and the timer
+        // race through one continuation that the first of them resumes.
+        let once = FirstClaim()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<WorkflowResult?, Never>) in
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if once.claim() { continuation.resume(returning: nil) }
+            }
+            Task {
+                let result = await task.value
+                timer.cancel()
+                if once.claim() { continuation.resume(returning: result) }
+            }
+        }
+    }
+}
+
+/// True for the first caller of `claim()` only.
+final class FirstClaim: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Hummingbird
+import SwitchyardEngine
+import SwitchyardJSON
+
+/// What every route shares: error answers, path parameters, execution state from the store.
+enum APIRoutes {
+    static let prefix = "/api/v0"
+
+    /// Runs a handler; any error becomes the envelope's `error`.
+    static func answer(_ handler: () async throws -> Response) async -> Response {
+        do { return try await handler() } catch { return APIResponse.failure(APIError.from(error)) }
+    }
+
+    static func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
+        guard let value = context.parameters.get(name), !value.isEmpty else {
+            throw APIError.badRequest("the path needs a `\(name)`")
+        }
+        return value
+    }
+
+    static func executionURL(_ execID: String) -> String { "\(prefix)/executions/workflows/\(execID)" }
+
+    /// An execution as the store has it, with its task records.
+    /// - Throws: `APIError` (404) for an unknown id.
+    static func state(_ engine: WorkflowEngine, execID: String) async throws -> JSONValue {
+        guard let record = try await engine.store.workflow(execID: execID) else {
+            throw APIError.notFound("no execution \"\(execID)\"", kind: "unknown_execution")
+        }
+        let tasks = try await engine.store.tasks(workflowExecID: execID)
+        return ["exec_id": .string(record.execID), "workflow_id": .string(record.workflowID),
+                "status": .string(record.status.rawValue), "input": record.input, "output": record.output ?? .null,
+                "error": record.error ?? .null, "created_at": .string(record.createdAt),
+                "updated_at": .string(record.updatedAt), "tasks": .array(tasks.map(\.json))]
+    }
+
+    /// 408 once a sync wait ran out: the run goes on; the answer carries its state so far.
+    static func timedOut(_ engine: WorkflowEngine, execID: String, after timeout: Duration) async throws -> Response {
+        let partial = try await state(engine, execID: execID)
+        return APIResponse.failure(
+            APIError(.requestTimeout, "TIMEOUT", "execution \"\(execID)\" did not finish within \(timeout); it is still running",
+                     kind: "timeout"),
+            data: ["exec_id": .string(execID), "exec_url": .string(executionURL(execID)), "workflow": partial])
+    }
+}

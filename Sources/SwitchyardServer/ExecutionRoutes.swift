@@ -1,0 +1,53 @@
+import Hummingbird
+import SwitchyardEngine
+import SwitchyardJSON
+
+/// Reading executions from the store, and signaling or canceling the ones running here.
+struct ExecutionRoutes {
+    let engine: WorkflowEngine
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v0/executions/workflows") { _, _ in
+            await APIRoutes.answer {
+                let records = try await engine.store.listWorkflows(limit: nil)
+                return APIResponse.success(.ok, "workflow executions", .array(records.map(\.summaryJSON)))
+            }
+        }
+        router.get("/api/v0/executions/workflows/:exec_id") { _, context in
+            await APIRoutes.answer {
+                let execID = try APIRoutes.parameter("exec_id", context)
+                return APIResponse.success(.ok, "workflow execution", try await APIRoutes.state(engine, execID: execID))
+            }
+        }
+        router.post("/api/v0/executions/workflows/:exec_id/signals") { request, context in
+            await APIRoutes.answer {
+                let execID = try APIRoutes.parameter("exec_id", context)
+                let body = try await APIRequestBody.read(request)
+                guard let name = try body.string("signal_name"), !name.isEmpty else {
+                    throw APIError.badRequest("`signal_name` is required")
+                }
+                let payload = try body.object("payload")
+                if await engine.signal(Signal(name: name, payload: payload), to: execID) == 0 {
+                    throw try await Self.notRunning(engine, execID)
+                }
+                return APIResponse.success(.accepted, "signal sent", ["exec_id": .string(execID), "signal_name": .string(name)])
+            }
+        }
+        router.post("/api/v0/executions/workflows/:exec_id/cancel") { _, context in
+            await APIRoutes.answer {
+                let execID = try APIRoutes.parameter("exec_id", context)
+                guard engine.cancel(execID: execID) else { throw try await Self.notRunning(engine, execID) }
+                return APIResponse.success(.accepted, "cancel requested", ["exec_id": .string(execID)])
+            }
+        }
+    }
+
+    /// 404 for an id the store does not know, 409 for one that is not running in this server.
+    static func notRunning(_ engine: WorkflowEngine, _ execID: String) async throws -> APIError {
+        guard let record = try await engine.store.workflow(execID: execID) else {
+            return .notFound("no execution \"\(execID)\"", kind: "unknown_execution")
+        }
+        return APIError(.conflict, "NOT_RUNNING",
+                        "execution \"\(execID)\" is \(record.status.rawValue), not running in this server")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import SwitchyardJSON
+import Testing
+
+/// `switchyard serve`: a real server process, real HTTP on loopback, the CONTRACT.md routes.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct APIServerTests {
+    static let workflows = [
+        "quick.yaml": """
+            id: quick
+            tasks:
+              - id: hi
+                type: aggregate
+                outputs: {greeting: "hello {{ .workflow.input.name }}"}
+            outputs:
+              greeting: "{{ .tasks.hi.output.greeting }}"
+            """,
+        "waiter.yaml": """
+            id: waiter
+            tasks:
+              - id: hold
+                type: wait
+                wait_for: go
+                timeout: 60s
+            outputs:
+              who: "{{ .tasks.hold.output.signal.payload.who }}"
+            """,
+    ]
+
+    /// A project with the workflows above.
+    static func project() throws -> String {
+        let directory = NSTemporaryDirectory() + "switchyard-api-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let sources = workflows.keys.sorted().map { "  - source: \($0)" }.joined(separator: "\n")
+        try "name: api\nworkflows:\n\(sources)\n".write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
+        for (file, text) in workflows { try text.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    @Test func syncAndAsyncWorkflowExecutions() async throws {
+        let server = try APIServerHarness(projectDirectory: try Self.project())
+        let sync = try await server.request(.POST, "/api/v0/workflows/quick/executions/sync", body: ["input": ["name": "ada"]])
+        #expect(sync.status == 200)
+        #expect(sync.envelope["status"] == 200 && sync.envelope["error"] == .null)
+        #expect(sync.envelope["data"]?["output"] == ["greeting": "hello ada"])
+        #expect(sync.envelope["data"]?["workflow"]?["status"] == "SUCCESS")
+
+        let started = try await server.request(.POST, "/api/v0/workflows/quick/executions", body: ["input": ["name": "bo"]])
+        #expect(started.status == 202)
+        let execID = try #require(started.envelope["data"]?["exec_id"]?.stringValue)
+        #expect(started.envelope["data"]?["exec_url"] == .string("/api/v0/executions/workflows/\(execID)"))
+        #expect(started.envelope["data"]?["workflow_id"] == "quick")
+        let state = try await server.waitForExecution(execID) { $0["status"] == "SUCCESS" }
+        #expect(state["output"] == ["greeting": "hello bo"])
+        #expect(state["created_at"]?.stringValue != nil && state["tasks"]?.arrayValue?.count == 1)
+
+        let listed = try await server.request(.GET, "/api/v0/executions/workflows")
+        #expect(listed.envelope["data"]?.arrayValue?.contains { $0["exec_id"] == .string(execID) } == true)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func signalsReachAWaitingExecution() async throws {
+        let server = try APIServerHarness(projectDirectory: try Self.project())
+        let started = try await server.request(.POST, "/api/v0/workflows/waiter/executions", body: [:])
+        let execID = try #require(started.envelope["data"]?["exec_id"]?.stringValue)
+        _ = try await server.waitForExecution(execID) { $0["status"] == "WAITING" }
+        let signal = try await server.request(.POST, "/api/v0/executions/workflows/\(execID)/signals",
+                                              body: ["signal_name": "go", "payload": ["who": "bob"]])
+        #expect(signal.status == 202, "\(signal.envelope)")
+        let state = try await server.waitForExecution(execID) { $0["status"] == "SUCCESS" }
+        #expect(state["output"] == ["who": "bob"])
+        // Finished: nothing is waiting for a signal or a cancel any more.
+        let late = try await server.request(.POST, "/api/v0/executions/workflows/\(execID)/signals", body: ["signal_name": "go"])
+        #expect(late.status == 409 && late.envelope["error"]?["code"] == "NOT_RUNNING")
+        let unknown = try await server.request(.POST, "/api/v0/executions/workflows/nope/cancel")
+        #expect(unknown.status == 404 && unknown.envelope["error"]?["kind"] == "unknown_execution")
+        #expect(server.stop() == 0)
+    }
+
+    @Test func aSyncTimeoutAnswers408AndTheRunCanBeCanceled() async throws {
+        let server = try APIServerHarness(projectDirectory: try Self.project())
+        let sync = try await server.request(.POST, "/api/v0/workflows/waiter/executions/sync", body: ["timeout": 0.5])
+        #expect(sync.status == 408)
+        #expect(sync.envelope["error"]?["code"] == "TIMEOUT")
+        let execID = try #require(sync.envelope["data"]?["exec_id"]?.stringValue)
+        // The partial state: still going, as the store has it.
+        #expect(["RUNNING", "WAITING"].contains(sync.envelope["data"]?["workflow"]?["status"]?.stringValue ?? ""))
+        let cancel = try await server.request(.POST, "/api/v0/executions/workflows/\(execID)/cancel")
+        #expect(cancel.status == 202)
+        let state = try await server.waitForExecution(execID) { $0["status"] == "CANCELED" }
+        #expect(state["status"] == "CANCELED")
+        #expect(server.stop() == 0)
+    }
+
+    @Test func badRequestsNameWhatIsWrong() async throws {
+        let server = try APIServerHarness(projectDirectory: try Self.project())
+        let notJSON = try await server.request(.POST, "/api/v0/workflows/quick/executions", rawBody: "{nope")
+        #expect(notJSON.status == 400 && notJSON.envelope["error"]?["code"] == "BAD_REQUEST")
+        let badInput = try await server.request(.POST, "/api/v0/workflows/quick/executions", body: ["input": [1]])
+        #expect(badInput.status == 400 && (badInput.envelope["error"]?["message"]?.stringValue ?? "").contains("`input`"))
+        let tooLong = try await server.request(.POST, "/api/v0/workflows/quick/executions/sync", body: ["timeout": 301])
+        #expect(tooLong.status == 400 && (tooLong.envelope["error"]?["message"]?.stringValue ?? "").contains("timeout"))
+        let unknown = try await server.request(.POST, "/api/v0/workflows/missing/executions", body: [:])
+        #expect(unknown.status == 404 && unknown.envelope["error"]?["kind"] == "unknown_workflow")
+        let noName = try await server.request(.POST, "/api/v0/executions/workflows/x/signals", body: ["payload": [:]])
+        #expect(noName.status == 400 && (noName.envelope["error"]?["message"]?.stringValue ?? "").contains("signal_name"))
+        #expect(server.stop() == 0)
+    }
+
+    @Test func anAPIKeyGuardsEveryRouteButHealth() async throws {
+        let server = try APIServerHarness(projectDirectory: try Self.project(), apiKey: "s3cret")
+        #expect(try await server.request(.GET, "/health", key: .some(nil)).status == 200)
+        let missing = try await server.request(.GET, "/api/v0/openapi.json", key: .some(nil))
+        #expect(missing.status == 401 && missing.envelope["error"]?["code"] == "UNAUTHORIZED")
+        #expect(try await server.request(.GET, "/api/v0/openapi.json", key: "s3cre").status == 401)
+        let document = try await server.request(.GET, "/api/v0/openapi.json")
+        #expect(document.status == 200)
+        #expect(document.envelope["openapi"] == "3.0.3")
+        #expect(document.envelope["paths"]?["/workflows/{id}/executions/sync"]?["post"] != nil)
+        #expect(server.stop() == 0)
+    }
+}
