@@ -119,8 +119,10 @@ extension WorkflowEngine {
         task.onTimeout = nil
         let inputGiven = input != .emptyObject && !input.isNull
         if inputGiven { task.with = nil }
+        // `Optional(input)`: a bare `nil` in the conditional would become JSON `null` (JSONValue
+        // is nil-literal expressible) and replace the task's input.
         let target = StandaloneTarget(executionWorkflowID: Self.standaloneTaskPrefix + taskID, taskID: taskID,
-                                      taskInput: inputGiven ? input : nil)
+                                      taskInput: inputGiven ? Optional(input) : nil)
         return try compileStandalone(declaring, task: task, target: target)
     }
 
