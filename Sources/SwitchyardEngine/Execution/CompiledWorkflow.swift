@@ -12,10 +12,17 @@ final class CompiledWorkflow: Sendable {
     /// Project env under workflow env (both literal layers; task env is templated).
     let env: [String: String]
     let agents: [String: JSONValue]
+    /// Set for a one-task execution (`startTask` / `startAgent`).
+    let standalone: StandaloneTarget?
+
+    /// The id recorded in the store and the result: the workflow's, or `task:ID` / `agent:ID`.
+    var executionWorkflowID: String { standalone?.executionWorkflowID ?? config.id }
 
     private init(config: WorkflowConfig, tasks: [String: CompiledTask], first: CompiledTask?,
-                 outputs: TemplatedValue?, env: [String: String], agents: [String: JSONValue]) {
+                 outputs: TemplatedValue?, env: [String: String], agents: [String: JSONValue],
+                 standalone: StandaloneTarget?) {
         self.config = config
+        self.standalone = standalone
         self.tasks = tasks
         self.first = first
         self.outputs = outputs
@@ -24,7 +31,8 @@ final class CompiledWorkflow: Sendable {
     }
 
     /// Compiles `workflow`; problems are template/condition syntax errors and unknown tools.
-    static func compile(_ workflow: WorkflowConfig, project: ProjectConfig) -> (CompiledWorkflow, [ConfigError]) {
+    static func compile(_ workflow: WorkflowConfig, project: ProjectConfig,
+                        standalone: StandaloneTarget? = nil) -> (CompiledWorkflow, [ConfigError]) {
         var problems: [ConfigError] = []
         let tools = project.tools(visibleTo: workflow)
         var agents: [String: JSONValue] = [:]
@@ -43,9 +51,20 @@ final class CompiledWorkflow: Sendable {
         }
         let env = project.env.merging(workflow.env) { _, workflowValue in workflowValue }
         let compiled = CompiledWorkflow(config: workflow, tasks: byID, first: first, outputs: outputs,
-                                        env: env, agents: agents)
+                                        env: env, agents: agents, standalone: standalone)
         return (compiled, problems)
     }
+}
+
+/// What turns a compiled workflow into a one-task execution: a task or an agent run on its own,
+/// inside its workflow's context.
+struct StandaloneTarget: Sendable {
+    /// `task:ID` or `agent:ID`.
+    let executionWorkflowID: String
+    /// The single task; its output is the execution's output.
+    let taskID: String
+    /// The task's input, replacing its own `with`; `nil` lets its `with` render as written.
+    let taskInput: JSONValue?
 }
 
 /// One task, parsed: the engine never looks at template text again.

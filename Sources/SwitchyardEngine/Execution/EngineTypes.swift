@@ -90,9 +90,14 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public init(rawValue: String) { self.rawValue = rawValue }
         /// No workflow with that id in the project.
         public static let unknownWorkflow = Kind(rawValue: "unknown_workflow")
+        /// No top-level task with that id in any workflow of the project.
+        public static let unknownTask = Kind(rawValue: "unknown_task")
+        /// No agent with that id in any workflow's `agents:`.
+        public static let unknownAgent = Kind(rawValue: "unknown_agent")
         /// No execution with that id in the store.
         public static let unknownExecution = Kind(rawValue: "unknown_execution")
-        /// The input fails the workflow's input schema.
+        /// The input fails the workflow's input schema, or a standalone agent request names no
+        /// action or prompt, or an action the agent does not declare.
         public static let invalidInput = Kind(rawValue: "invalid_input")
         /// The workflow has configuration problems.
         public static let config = Kind(rawValue: "config")

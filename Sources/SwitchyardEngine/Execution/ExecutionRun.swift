@@ -50,15 +50,15 @@ final class ExecutionRun: Sendable {
         var result: WorkflowResult
         switch flow {
         case .finished(let status, let output, let failure):
-            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: status, output: output,
+            result = WorkflowResult(execID: execID, workflowID: workflow.executionWorkflowID, status: status, output: output,
                                     error: failure?.json)
         case .canceled(let output):
-            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: .canceled,
+            result = WorkflowResult(execID: execID, workflowID: workflow.executionWorkflowID, status: .canceled,
                                     output: output, error: ["message": "the workflow was canceled"])
         case .timedOut:
             let limit = timeout.map(GoDuration.format) ?? "its time limit"
-            result = WorkflowResult(execID: execID, workflowID: workflow.config.id, status: .timedOut,
-                                    output: .object(partialOutput.withLock { $0 }), error: ["message": .string("the workflow timed out after \(limit)")])
+            result = WorkflowResult(execID: execID, workflowID: workflow.executionWorkflowID, status: .timedOut,
+                                    output: flowOutput(partialOutput.withLock { $0 }), error: ["message": .string("the workflow timed out after \(limit)")])
         }
         if timedOut { result.status = .timedOut }
         do {
@@ -85,7 +85,8 @@ final class ExecutionRun: Sendable {
         var scope = Scope()
         var ran: [String: JSONValue] = [:]
         var current = workflow.first
-        var transitionWith: JSONValue?
+        // A standalone execution hands its single task the request's input like a transition `with`.
+        var transitionWith: JSONValue? = workflow.standalone?.taskInput
         while let task = current {
             let outcome = await execute(task, id: task.id, path: task.id, parent: nil, baseInput: nil,
                                         overrideInput: transitionWith, scope: scope)
@@ -94,7 +95,7 @@ final class ExecutionRun: Sendable {
             ran[outcome.id] = ["output": outcome.output]
             partialOutput.withLock { $0 = ran }
             if outcome.status == .canceled || Task.isCancelled {
-                return .canceled(.object(ran))
+                return .canceled(flowOutput(ran))
             }
             transitionWith = nil
             let succeeded = outcome.status == .success
@@ -104,11 +105,14 @@ final class ExecutionRun: Sendable {
                     transitionWith = try transitionTemplate.render(context(scope, input: outcome.input, output: outcome.output))
                 } catch {
                     let failure = TaskFailure("task \"\(task.id)\": \(succeeded ? "on_success" : "on_error").with: \(error)")
-                    return .finished(.failed, .object(ran), failure)
+                    return .finished(.failed, flowOutput(ran), failure)
                 }
             }
-            if let override = outcome.next {
-                current = workflow.tasks[override]
+            // A next task the workflow does not have (a standalone execution keeps a router's
+            // routes but not their targets) falls through to the ordinary rules, so a failed
+            // task still fails the run.
+            if let override = outcome.next, let next = workflow.tasks[override] {
+                current = next
                 continue
             }
             if !succeeded {
@@ -116,7 +120,7 @@ final class ExecutionRun: Sendable {
                     let reason = outcome.error?.message ?? "status \(outcome.status.rawValue)"
                     let failure = TaskFailure("task \"\(outcome.id)\" failed with no error transition defined: \(reason)",
                                               kind: outcome.error?.kind)
-                    return .finished(outcome.status == .timedOut ? .failed : .failed, .object(ran), failure)
+                    return .finished(.failed, flowOutput(ran), failure)
                 }
                 current = workflow.tasks[next]
                 continue
@@ -124,7 +128,7 @@ final class ExecutionRun: Sendable {
             if task.config.isFinal { break }
             current = task.config.onSuccess?.next.flatMap { workflow.tasks[$0] }
         }
-        guard let outputs = workflow.outputs else { return .finished(.success, .object(ran), nil) }
+        guard let outputs = workflow.outputs else { return .finished(.success, flowOutput(ran), nil) }
         do {
             var members = scope.extra
             members["workflow"] = workflowValue
@@ -135,8 +139,15 @@ final class ExecutionRun: Sendable {
             members["output"] = .object(ran)
             return .finished(.success, try outputs.render(.object(members)), nil)
         } catch {
-            return .finished(.failed, .object(ran), TaskFailure("workflow outputs: \(error)"))
+            return .finished(.failed, flowOutput(ran), TaskFailure("workflow outputs: \(error)"))
         }
+    }
+
+    /// The run's output from the top-level task outputs so far: `{taskID: {output}}`, or for a
+    /// standalone execution its single task's output.
+    func flowOutput(_ ran: [String: JSONValue]) -> JSONValue {
+        guard let standalone = workflow.standalone else { return .object(ran) }
+        return ran[standalone.taskID]?["output"] ?? .emptyObject
     }
 
     /// The template context for a task: `.workflow .tasks .input/.with .env .project`, plus

@@ -68,9 +68,11 @@ public final class WorkflowEngine: Sendable {
     }
 
     /// Continues execution `execID` from its checkpoints: every task already completed keeps
-    /// its recorded result and is not run again.
+    /// its recorded result and is not run again. Standalone executions (`workflow_id` `task:ID`
+    /// or `agent:ID`) rebuild their one-task workflow from the recorded input.
     /// - Returns: the result; for an execution that had already finished, its recorded result.
-    /// - Throws: `EngineError.Kind.unknownExecution`, `.unknownWorkflow`, or `StoreError`.
+    /// - Throws: `EngineError.Kind.unknownExecution`, `.unknownWorkflow`, `.unknownTask`,
+    ///   `.unknownAgent`, or `StoreError`.
     public func resume(execID: String, timeout: Duration? = nil,
                        observer: ExecutionObserver? = nil) async throws -> WorkflowResult {
         guard let record = try await store.workflow(execID: execID) else {
@@ -80,7 +82,7 @@ public final class WorkflowEngine: Sendable {
             return WorkflowResult(execID: execID, workflowID: record.workflowID, status: record.status,
                                   output: record.output ?? .emptyObject, error: record.error)
         }
-        let workflow = try compiledWorkflow(record.workflowID)
+        let workflow = try executionWorkflow(for: record)
         var checkpoints: [String: TaskExecutionRecord] = [:]
         for task in try await store.tasks(workflowExecID: execID) { checkpoints[task.path] = task }
         try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
@@ -109,7 +111,7 @@ public final class WorkflowEngine: Sendable {
     /// The ids of the executions running in this engine now.
     public var runningExecutions: [String] { running.withLock { Array($0.keys) } }
 
-    private func launch(_ run: ExecutionRun, timeout: Duration?) async -> ExecutionHandle {
+    func launch(_ run: ExecutionRun, timeout: Duration?) async -> ExecutionHandle {
         let execID = run.execID
         // The mailbox opens before `start` returns, so a signal sent right after is kept.
         await signals.open(execID)
