@@ -52,6 +52,7 @@ public struct APIServer: Sendable {
         }
         WorkflowRoutes(engine: engine).register(on: router)
         ExecutionRoutes(engine: engine).register(on: router)
+        StandaloneRoutes(engine: engine).register(on: router)
         return router
     }
 }
