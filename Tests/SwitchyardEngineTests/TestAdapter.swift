@@ -38,6 +38,14 @@ final class TestAdapter: ToolAdapter {
         }
     }
 
+    /// Runs the tool in the caller's task, so a canceled call has finished (and counted its
+    /// cancel) before `run` returns — as a real adapter's call ends before its terminal frame.
+    func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
+        let output = try await perform(request)
+        onEvent(.progress(["tool": .string(request.toolID)]))
+        return output
+    }
+
     private func perform(_ request: ToolCallRequest) async throws -> JSONValue {
         let input = request.input
         calls.withLock { $0[request.toolID, default: 0] += 1 }
