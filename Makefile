@@ -22,7 +22,7 @@ test: build
 	$(SWIFT) test --skip-build --no-parallel
 
 bench: setup
-	$(SWIFT) run -c release switchyard-bench ffi bun engine --json
+	$(SWIFT) run -c release switchyard-bench ffi bun engine api --json
 
 # CI: a fresh build of our own targets must print no warnings.
 check-warnings: setup

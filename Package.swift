@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The C ABI (include/switchyard/adapter.h) exposed to Swift.
@@ -66,6 +67,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/SwitchyardServer", swiftSettings: strict),
@@ -80,8 +82,9 @@ let package = Package(
         .executableTarget(
             name: "switchyard-bench",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON", "CFFI",
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON", "CFFI", "SwitchyardServer",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Sources/switchyard-bench", swiftSettings: strict),
 

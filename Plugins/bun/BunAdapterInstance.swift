@@ -10,6 +10,8 @@ final class BunAdapterInstance: Sendable {
     let host: HostConnection
     let configuration: BunAdapterConfiguration
     private let script: WorkerScriptFile
+    /// The per-call script's slow paths (per_call on Bun only).
+    private let helpers: WorkerScriptFile?
     private let dispatcher: any CallDispatcher
     private let calls = Mutex<[UInt64: ToolCall]>([:])
     private let nextWireID = Atomic<UInt64>(1)
@@ -25,8 +27,14 @@ final class BunAdapterInstance: Sendable {
         // per_call on Bun runs a lean one-call script (start-up is the whole cost there);
         // everything else runs the general worker.
         let lean = configuration.runtime == .bun && configuration.mode == .perCall
-        let script = try WorkerScriptFile.install(source: lean ? WorkerScript.perCallBunSource : WorkerScript.source)
+        let helpers = lean ? try WorkerScriptFile.install(source: WorkerScript.perCallHelpersSource) : nil
+        let script: WorkerScriptFile
+        do { script = try WorkerScriptFile.install(source: lean ? WorkerScript.perCallBunSource : WorkerScript.source) } catch {
+            helpers?.remove()
+            throw error
+        }
         self.script = script
+        self.helpers = helpers
         var arguments: [String] = []
         if configuration.runtime == .deno {
             arguments = ["run", "--quiet", "--no-prompt"]
@@ -35,7 +43,7 @@ final class BunAdapterInstance: Sendable {
             arguments = ["--no-install"]
         }
         arguments += [script.path, configuration.entrypoint]
-        if !lean { arguments.append(configuration.mode.rawValue) }
+        arguments.append(helpers?.path ?? configuration.mode.rawValue)
         let launch = WorkerLaunch(
             runtimeName: configuration.runtime.rawValue, executable: executable, arguments: arguments,
             environment: configuration.environment, workingDirectory: configuration.workingDirectory,
@@ -53,6 +61,7 @@ final class BunAdapterInstance: Sendable {
             do { try pool.warmUp() } catch {
                 pool.shutdown()
                 script.remove()
+                helpers?.remove()
                 throw error
             }
         }
@@ -162,5 +171,6 @@ final class BunAdapterInstance: Sendable {
     func destroy() {
         dispatcher.shutdown()
         script.remove()
+        helpers?.remove()
     }
 }

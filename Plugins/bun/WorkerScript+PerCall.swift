@@ -1,63 +1,81 @@
 extension WorkerScript {
     /// The script a `per_call` Bun process runs: one process, one call, then exit.
     ///
-    /// Start-up is the whole cost of a per_call call, so this script does only what one call
-    /// needs, in straight-line code (measured: every extra step costs 20–100 µs, and each KB
-    /// Bun transpiles ~0.25 ms). It starts with the `// @bun` pragma, so Bun runs it without
-    /// transpiling. The request arrives in `$SWITCHYARD_REQUEST` (empty: read it from stdin,
-    /// for a request too big for the environment); the call's env is already the process
-    /// environment; only the called tool is looked up (the table of all tools is built for
-    /// `describe` and unknown tools).
+    /// Start-up is the whole cost of a per_call call, so this script is only the fast path, in
+    /// straight-line code. Measured with Bun 1.4 (BENCHMARKS.md): every step costs 20–200 µs,
+    /// first use of `Buffer` ~0.2 ms, each KB of code ~0.12 ms even untranspiled, and each KB
+    /// Bun transpiles ~0.25 ms (hence the `// @bun` pragma). The request arrives in
+    /// `$SWITCHYARD_REQUEST`; the call's env is already the process environment; the answer's
+    /// byte length is counted in place for short text. Everything else (reading a large request
+    /// from stdin, watching for the host's death, describe, errors) is in
+    /// `perCallHelpersSource`, a module loaded only when needed.
     static let perCallBunSource = #"""
 // @bun
-// Switchyard per-call worker (Bun). argv: <entrypoint>. The request is $SWITCHYARD_REQUEST, or
-// the first line on stdin when that is empty. Responses on stdout: "<id> <p|r|e> <byteLength> <json>\n".
-// `// @bun` above tells Bun this file needs no transpiling (it is plain JavaScript), which saves
-// ~0.5 ms a call; hence `import.meta.require` rather than `require`.
+// Switchyard per-call worker (Bun): one call, then exit. argv: <entrypoint> <helpers module>.
+// The request is $SWITCHYARD_REQUEST, or the first line on stdin when that is empty (the
+// adapter's stdin stays open for the call's life; its end means the host died). Responses on
+// stdout: "<id> <p|r|e> <byteLength> <json>\n". `// @bun` above: Bun runs this file without
+// transpiling it, so it is plain JavaScript (`import.meta.require`, not `require`). Everything
+// off the fast path lives in the helpers module, loaded only when needed: every KB of code here
+// costs start-up time.
 const env = process.env;
 const inline = env.SWITCHYARD_REQUEST;
 delete env.SWITCHYARD_REQUEST;
 const stderrLog = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "table", "trace"]) console[name] = stderrLog;
-const request = JSON.parse(inline || await requestFromStdin());
-// stdin stays open for the call's life and ends only if the host dies; watched from 20 ms on,
-// so a quick call never pays for reading it.
-if (inline) setTimeout(() => watchInput(Bun.stdin.stream().getReader()), 20);
+const [, , entrypoint, helpersPath] = process.argv;
+const helpers = () => import.meta.require(helpersPath);
+const request = JSON.parse(inline || await helpers().requestFromStdin());
+if (inline) setTimeout(() => helpers().watchInput(), 20);
 let written = null;
 function send(kind, value) {
   const json = JSON.stringify(value);
-  const line = `${request.id} ${kind} ${Buffer.byteLength(json)} ${json}\n`;
+  let size = json.length;
+  if (size > 4096) size = Buffer.byteLength(json);
+  else for (let i = 0; i < json.length; i++) {
+    const unit = json.charCodeAt(i);
+    if (unit >= 0x80) size += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  const line = `${request.id} ${kind} ${size} ${json}\n`;
   written = written ? written.then(() => Bun.write(Bun.stdout, line)) : Bun.write(Bun.stdout, line);
 }
-const entrypoint = Bun.argv[2];
 let mod = null;
 try { mod = import.meta.require(entrypoint); } catch (error) {
-  mod = await importAfterRequire(entrypoint, error).catch((failure) => {
-    send("e", { kind: "tool_error", message: importFailure(entrypoint, failure) });
-    return null;
-  });
+  try { mod = await helpers().importAfterRequire(entrypoint, error); }
+  catch (failure) { send("e", { kind: "tool_error", message: helpers().importFailure(entrypoint, failure) }); }
 }
 if (mod !== null) {
-  const fn = request.describe ? null : toolNamed(mod, request.tool);
-  if (request.describe) send("r", describeTools(toolTable(mod)));
-  else if (!fn) send("e", unknownTool(request.tool, toolTable(mod)));
+  const name = request.tool;
+  const source = mod.default && typeof mod.default === "object" ? mod.default : mod;
+  const fn = request.describe ? null
+    : Object.hasOwn(source, name) && typeof source[name] === "function" ? source[name] : helpers().namedExport(mod, name);
+  if (request.describe) send("r", helpers().describeTools(helpers().toolTable(mod)));
+  else if (!fn) send("e", helpers().unknownTool(name, helpers().toolTable(mod)));
   else {
-    let output, failure;
+    let output, failed = false;
     try {
-      const ctx = { toolId: request.tool, progress: (value) => send("p", value ?? null) };
-      output = wrap(await fn(request.input ?? {}, request.config ?? {}, ctx));
+      output = await fn(request.input ?? {}, request.config ?? {}, { toolId: name, progress: (value) => send("p", value ?? null) });
     } catch (error) {
-      failure = thrown(error);
+      failed = true;
+      send("e", helpers().thrown(error));
     }
-    if (failure) send("e", failure);
-    else try { send("r", output); } catch (error) { send("e", unserializable(error)); }
+    if (!failed) {
+      if (output === null || output === undefined) output = {};
+      else if (typeof output !== "object" || Array.isArray(output)) output = { value: output };
+      try { send("r", output); } catch (error) { send("e", helpers().unserializable(error)); }
+    }
   }
 }
 await written;
 process.exit(0);
+"""#
+
+    /// The per-call script's slow paths, as an ES module (Bun transpiles it when it is loaded,
+    /// which happens only off the fast path).
+    static let perCallHelpersSource = sharedFunctions + #"""
 
 // The request did not fit the environment: it is the first line on stdin.
-async function requestFromStdin() {
+export async function requestFromStdin() {
   const reader = Bun.stdin.stream().getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -72,28 +90,28 @@ async function requestFromStdin() {
     }
   }
 }
-async function watchInput(reader) {
+// stdin stays open for the whole call; its end means the host is gone.
+export async function watchInput(reader = Bun.stdin.stream().getReader()) {
   while (!(await reader.read()).done) {}
   hostGone();
 }
-// The host is gone: nobody will read answers or stop tools, so the process group (this process
-// leads it) stops now.
+// Nobody will read answers or stop tools any more: the process group (this process leads it)
+// stops now.
 function hostGone() {
   try { process.kill(-process.pid, "SIGKILL"); } catch {}
   process.exit(1);
 }
 // require() cannot load a module with top-level await (it throws after evaluating it); import()
 // finishes loading it. Any other failure is the entrypoint's own.
-async function importAfterRequire(entrypoint, error) {
+export async function importAfterRequire(entrypoint, error) {
   if (!(error instanceof TypeError && error.message.includes("async module"))) throw error;
   return await import("file://" + entrypoint.split("/").map(encodeURIComponent).join("/"));
 }
-// The one tool a call needs, without listing every export.
-function toolNamed(mod, name) {
-  const source = mod.default && typeof mod.default === "object" ? mod.default : mod;
-  if (Object.hasOwn(source, name) && typeof source[name] === "function") return source[name];
-  if (source !== mod && name !== "default" && Object.hasOwn(mod, name) && typeof mod[name] === "function") return mod[name];
-  return null;
+// A named export, when the default export is an object that lacks the tool.
+export function namedExport(mod, name) {
+  const fn = name !== "default" && Object.hasOwn(mod, name) ? mod[name] : null;
+  return typeof fn === "function" ? fn : null;
 }
-"""# + "\n" + sharedFunctions
+export { toolTable, describeTools, importFailure, unknownTool, thrown, unserializable };
+"""#
 }

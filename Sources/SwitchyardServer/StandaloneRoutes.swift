@@ -7,15 +7,19 @@ import SwitchyardJSON
 /// error}` from the result in memory; the stored state is read only for `?include=state`.
 struct StandaloneRoutes {
     let engine: WorkflowEngine
+    let observer: ExecutionObserver?
 
     /// What a route starts: a task with `with`, or an agent with `action | prompt` and `with`.
     private typealias Starter = @Sendable (WorkflowEngine, String, APIRequestBody) async throws -> ExecutionHandle
 
     func register(on router: Router<BasicRequestContext>) {
-        let task: Starter = { engine, id, body in try await engine.startTask(taskID: id, with: try body.object("with")) }
+        let observer = self.observer
+        let task: Starter = { engine, id, body in
+            try await engine.startTask(taskID: id, with: try body.object("with"), observer: observer)
+        }
         let agent: Starter = { engine, id, body in
             try await engine.startAgent(agentID: id, action: try body.string("action"), prompt: try body.string("prompt"),
-                                        with: try body.object("with"))
+                                        with: try body.object("with"), observer: observer)
         }
         for (kind, start) in [("tasks", task), ("agents", agent)] {
             let subject = String(kind.dropLast())

@@ -3,7 +3,7 @@ import SwitchyardRuntime
 
 /// The benchmark suites CONTRACT.md names.
 enum BenchSuite: String, CaseIterable {
-    case ffi, bun, engine
+    case ffi, bun, engine, api
 
     /// The directory holding the built executables and adapter libraries.
     static var binDirectory: String {
@@ -23,6 +23,12 @@ enum BenchSuite: String, CaseIterable {
             let textkit = try PluginToolAdapter(id: "textkit", library: library)
             let figures = try await EngineBench.run(adapters: ["textkit": textkit], toolID: "upper",
                                                     input: ["text": "checkpointed"])
+            await textkit.shutdown()
+            return figures
+        case .api:
+            let library = try AdapterLibrary.load(Self.binDirectory + "/libtextkit.so")
+            let textkit = try PluginToolAdapter(id: "textkit", library: library)
+            let figures = try await APIBench.run(adapters: ["textkit": textkit])
             await textkit.shutdown()
             return figures
         }

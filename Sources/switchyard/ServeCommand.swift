@@ -23,7 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CommandFailure.usage("--port: \(port) is not a port number") }
         let key = apiKey ?? ProcessInfo.processInfo.environment["SWITCHYARD_API_KEY"]
         let session = try await EngineSession.open(projectDirectory: project)
-        let server = APIServer(engine: session.engine, host: host, port: port, apiKey: key)
+        // Each failed tool call prints one `error[KIND]: ...` line on stderr, with its execution.
+        let server = APIServer(engine: session.engine, host: host, port: port, apiKey: key) { event in
+            if case .toolFailed(let execID, _, let error) = event { printError("exec \(execID): \(error.description)") }
+        }
         let name = session.engine.project.name
         let host = self.host
         let outcome: Result<Void, any Error>

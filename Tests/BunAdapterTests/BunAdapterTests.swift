@@ -81,7 +81,8 @@ struct BunAdapterTests {
         BadCase(tool: "garbage", kind: .protocol, messageContains: "this is not the protocol"),
         BadCase(tool: "badutf8", kind: .protocol, messageContains: "UTF-8"),
         BadCase(tool: "fail", kind: .toolError, messageContains: "boom from fail"),
-        BadCase(tool: "missing", kind: .notFound, messageContains: "available: add, badutf8"),
+        BadCase(tool: "bigint", kind: .toolError, messageContains: "cannot serialize the output"),
+        BadCase(tool: "missing", kind: .notFound, messageContains: "available: add, badutf8, big, bigint"),
         BadCase(tool: "../escape", kind: .invalidInput, messageContains: ".."),
     ]
 

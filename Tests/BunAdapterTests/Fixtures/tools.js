@@ -8,6 +8,7 @@ const atImport = process.env.SY_AT_IMPORT ?? null;
 export default {
   echo: (input) => input,
   pid: () => ({ pid: process.pid }),
+  bigint: () => ({ n: 10n }),
   // Keeps `mb` MiB resident in the worker, then lingers so its RSS is sampled after the call.
   hog: async (input) => {
     const block = new Uint8Array(input.mb * 1024 * 1024).fill(1);
