@@ -14,10 +14,6 @@ extension WorkerProcess {
             state.calls = [:]
             return (calls, state.stopReason, state.delivered)
         }
-        for (call, kind) in completedPerCall {
-            call.forward(kind: kind, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
-        }
-        completedPerCall = []
         let runtime = launch.runtimeName
         let tail = stderrCapture.tail
         var undelivered: [ToolCall] = []

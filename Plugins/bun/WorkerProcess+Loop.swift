@@ -207,12 +207,16 @@ extension WorkerProcess {
         guard var line = current else { return }
         if line.forwarding, let call = line.call {
             var flags: UInt32 = last ? 0 : SY_FRAME_FLAG_MORE
-            // per_call: the terminal chunk waits until the process is reaped (see finish).
-            if last && line.terminal { flags = launch.perCall ? SY_FRAME_FLAG_MORE : SY_FRAME_FLAG_END_OF_STREAM }
-            // pooled: the worker's load drops before the host hears the result, so a caller's
-            // next call is placed by the worker's true load (a stale count could tie this
-            // worker with a busy one and put the next call beside a misbehaving tool).
-            if last && line.terminal && !launch.perCall { endCall(call) }
+            if last && line.terminal {
+                flags = SY_FRAME_FLAG_END_OF_STREAM
+                // per_call: the tool's answer is complete, so it goes out now; the process is
+                // stopped and reaped right after on this thread. (What the adapter decides —
+                // timeout, cancel, crash, limits — still waits for the reap: see `finish`.)
+                // pooled: the worker's load drops before the host hears the result, so a
+                // caller's next call is placed by the worker's true load (a stale count could
+                // tie this worker with a busy one and put the next call beside a misbehaving tool).
+                if launch.perCall { _ = withState { $0.calls.removeValue(forKey: call.wireID) } } else { endCall(call) }
+            }
             if !call.forward(kind: line.frameKind, flags: flags, bytes: bytes) {
                 // The host ended the call (its output limit, a release): drop the rest of the
                 // line. per_call stops the process; pooled keeps the worker for its other calls.
@@ -225,12 +229,8 @@ extension WorkerProcess {
         current = nil
         if line.terminal, let call = line.call {
             if launch.perCall {
-                if line.forwarding {
-                    completedPerCall.append((call, line.frameKind))
-                    _ = withState { $0.calls.removeValue(forKey: call.wireID) }
-                    // The worker exits after answering; if it lingers, stop it after the grace.
-                    stop(.finishedOneCall)
-                }
+                // The worker exits after answering; this also stops what it left behind.
+                if line.forwarding { stop(.finishedOneCall) }
             } else {
                 endCall(call)
             }

@@ -108,7 +108,6 @@ final class WorkerProcess: @unchecked Sendable {
     var parser = ResponseLineParser()
     var stderrCapture: StderrCapture
     var current: (call: ToolCall?, frameKind: UInt32, terminal: Bool, forwarding: Bool)?
-    var completedPerCall: [(ToolCall, UInt32)] = []
     var lastMemoryCheck = ContinuousClock.now - .seconds(1)
     var processID: pid_t = 0
 
