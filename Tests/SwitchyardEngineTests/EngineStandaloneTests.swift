@@ -115,18 +115,7 @@ struct EngineStandaloneTaskTests {
         let first = try project.engine(store: crashing)
         let handle = try await first.startTask(taskID: "each", with: input)
         // Wait until a and b are checkpointed and c is blocked inside its tool call.
-        var polls = 0
-        while true {
-            let records = try await crashing.tasks(workflowExecID: handle.execID)
-            if records.filter({ $0.status == .success }).count == 2, project.lines("log").contains("item-c") { break }
-            polls += 1
-            if polls > 2000 {
-                Issue.record("the run never reached the crash point: \(records.map { "\($0.path)=\($0.status.rawValue)" })")
-                handle.cancel()
-                return
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        guard try await crashing.waitForCrashPoint(handle, checkpoints: 2, logLine: "item-c", in: project) else { return }
         crashing.freeze()  // the "process" dies: nothing more reaches the store
         handle.cancel()
         _ = await handle.result()

@@ -1,4 +1,5 @@
 import Synchronization
+import Testing
 import SwitchyardEngine
 import SwitchyardJSON
 
@@ -26,5 +27,25 @@ final class FreezableStore: ExecutionStore {
     }
     func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
         try await inner.tasks(workflowExecID: workflowExecID)
+    }
+}
+
+extension FreezableStore {
+    /// Polls (bounded) until `checkpoints` tasks of `execID` succeeded and `logLine` is in the
+    /// project's log (the tool that wrote it is now blocked): the point where a test "kills the
+    /// process". Records an issue, cancels and returns false when it never gets there.
+    func waitForCrashPoint(_ handle: ExecutionHandle, checkpoints: Int, logLine: String,
+                           in project: TestProject) async throws -> Bool {
+        for _ in 0..<2000 {
+            let records = try await tasks(workflowExecID: handle.execID)
+            if records.filter({ $0.status == .success }).count == checkpoints, project.lines("log").contains(logLine) {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let records = try await tasks(workflowExecID: handle.execID)
+        Issue.record("the run never reached the crash point: \(records.map { "\($0.path)=\($0.status.rawValue)" }) log=\(project.lines("log"))")
+        handle.cancel()
+        return false
     }
 }
