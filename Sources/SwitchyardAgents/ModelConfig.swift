@@ -14,15 +14,18 @@ public struct ModelConfig: Sendable, Hashable {
     public var apiURL: String?
     /// Extra request fields (`temperature`, `max_tokens`, `top_p`, ...) merged into each request.
     public var params: JSONValue
+    /// How many times a request is tried again after a 429, a 5xx or a network failure.
+    public var maxRetries: Int
 
     /// Creates a configuration from its parts.
     public init(provider: String, model: String, apiKey: String? = nil, apiURL: String? = nil,
-                params: JSONValue = .emptyObject) {
+                params: JSONValue = .emptyObject, maxRetries: Int = 2) {
         self.provider = provider.lowercased()
         self.model = model
         self.apiKey = apiKey
         self.apiURL = apiURL
         self.params = params
+        self.maxRetries = maxRetries
     }
 
     /// Reads a model object as written in a project or agent file.
@@ -37,8 +40,16 @@ public struct ModelConfig: Sendable, Hashable {
         if model.isEmpty && provider != "mock" {
             throw AgentError(.invalidConfig, "\(path).model: required string is missing")
         }
+        var retries = 2
+        if let value = json["max_retries"], !value.isNull {
+            guard let count = value.intValue, (0...10).contains(count) else {
+                throw AgentError(.invalidConfig, "\(path).max_retries: expected an integer from 0 to 10, got \(value)")
+            }
+            retries = Int(count)
+        }
         self.init(provider: provider, model: model, apiKey: try fields.string("api_key"),
-                  apiURL: try fields.string("api_url"), params: try fields.object("params") ?? .emptyObject)
+                  apiURL: try fields.string("api_url"), params: try fields.object("params") ?? .emptyObject,
+                  maxRetries: retries)
     }
 
     /// `provider/model`, as error messages name the model.

@@ -57,10 +57,55 @@ public struct OpenAICompatibleProvider: ChatProvider {
         self.logger = logger
     }
 
-    /// Sends one chat-completions request.
+    /// Sends one chat-completions request, trying again (up to the model's `max_retries`) after
+    /// a 429, a 5xx or a network failure: after the server's `Retry-After` when it gives one
+    /// (at most 30 s), else after 0.25 s, 0.5 s, 1 s, ... (at most 8 s, ±20%).
     /// - Throws: `AgentError` `.http` (non-2xx, with the provider's error message), `.network`,
-    ///   `.timeout`, `.canceled` or `.protocol` (an answer that is not a chat completion).
+    ///   `.timeout`, `.canceled` or `.protocol` (an answer that is not a chat completion); after
+    ///   retries, the last failure, saying how many attempts were made.
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await completeOnce(request)
+            } catch {
+                guard error.retryable, attempt <= config.maxRetries else { throw error.final(after: attempt) }
+                let delay = error.retryAfter.map { min($0, .seconds(30)) } ?? Self.backoff(attempt: attempt)
+                logger.warning("retrying a chat completion", metadata: [
+                    "endpoint": "\(endpoint)", "attempt": "\(attempt)", "after": "\(delay)", "error": "\(error.error.message)",
+                ])
+                do { try await Task.sleep(for: delay) } catch {
+                    throw AgentError(.canceled, "request to \(endpoint) was cancelled")
+                }
+            }
+            attempt += 1
+        }
+    }
+
+    /// 0.25 s doubled per attempt, at most 8 s, with ±20% jitter so clients spread out.
+    static func backoff(attempt: Int) -> Duration {
+        let base = min(0.25 * Double(1 << min(attempt - 1, 10)), 8)
+        return .milliseconds(Int64(base * Double.random(in: 0.8...1.2) * 1000))
+    }
+
+    /// One attempt's failure, and whether trying again may help.
+    struct AttemptFailure: Error {
+        var error: AgentError
+        var retryable: Bool
+        var retryAfter: Duration? = nil
+
+        /// The error to report once no attempt is left, saying how many were made.
+        func final(after attempts: Int) -> AgentError {
+            var error = self.error
+            if attempts > 1 { error.message += " (\(attempts) attempts)" }
+            return error
+        }
+    }
+
+    /// Statuses that say "later", not "never".
+    static let retryableStatuses: Set<UInt> = [429, 500, 502, 503, 504]
+
+    private func completeOnce(_ request: ChatRequest) async throws(AttemptFailure) -> ChatResponse {
         var httpRequest = HTTPClientRequest(url: endpoint)
         httpRequest.method = .POST
         httpRequest.headers.add(name: "Content-Type", value: "application/json")
@@ -74,11 +119,13 @@ public struct OpenAICompatibleProvider: ChatProvider {
         ])
 
         let status: UInt
+        var retryAfter: Duration?
         var body: [UInt8] = []
         do {
             let response = try await httpClient.execute(
                 httpRequest, timeout: .nanoseconds(requestTimeout.totalNanoseconds), logger: logger)
             status = response.status.code
+            retryAfter = response.headers.first(name: "Retry-After").flatMap(Int64.init).map { .seconds(max(0, $0)) }
             for try await chunk in response.body {
                 guard body.count + chunk.readableBytes <= maxResponseBytes else {
                     throw AgentError(.protocol, "response from \(endpoint) exceeds \(maxResponseBytes) bytes")
@@ -86,20 +133,25 @@ public struct OpenAICompatibleProvider: ChatProvider {
                 body.append(contentsOf: chunk.readableBytesView)
             }
         } catch let error as AgentError {
-            throw error
+            throw AttemptFailure(error: error, retryable: false)
         } catch {
-            throw transportError(error)
+            let failure = transportError(error)
+            throw AttemptFailure(error: failure, retryable: failure.code == .network)
         }
         guard (200..<300).contains(status) else {
-            throw AgentError(.http, "HTTP \(status) from \(endpoint): \(Self.errorMessage(in: body))")
+            throw AttemptFailure(
+                error: AgentError(.http, "HTTP \(status) from \(endpoint): \(Self.errorMessage(in: body))"),
+                retryable: Self.retryableStatuses.contains(status), retryAfter: retryAfter)
         }
-        let json: JSONValue
         do {
-            json = try JSONValue(parsing: body)
+            let json: JSONValue
+            do { json = try JSONValue(parsing: body) } catch {
+                throw AgentError(.protocol, "response from \(endpoint) is not JSON: \(Self.snippet(body))")
+            }
+            return try Self.decodeResponse(json, from: endpoint)
         } catch {
-            throw AgentError(.protocol, "response from \(endpoint) is not JSON: \(Self.snippet(body))")
+            throw AttemptFailure(error: error as? AgentError ?? AgentError(.protocol, "\(error)"), retryable: false)
         }
-        return try Self.decodeResponse(json, from: endpoint)
     }
 
     /// Turns a client failure into a clear `AgentError`.

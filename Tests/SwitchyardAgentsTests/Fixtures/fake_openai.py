@@ -14,6 +14,8 @@ The answer is scripted by the request's "model" field:
   schema-retry  {"answer": "forty-two"} until a user message mentions the output schema
                 problem, then {"answer": 42}
   error-500     HTTP 500 with an OpenAI-style error body
+  flaky-N       HTTP 503 for the first N requests with this model, then text "recovered"
+  rate-limited  HTTP 429 with "Retry-After: 1" for the first request, then text "admitted"
   not-json      HTTP 200 with a body that is not JSON
   slow          waits 120 s before answering (for cancellation and timeouts)
 """
@@ -31,6 +33,7 @@ signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 LOG_PATH = sys.argv[1]
 LOG_LOCK = threading.Lock()
+SEEN = {}  # requests so far, by model
 
 
 def completion(message, finish_reason):
@@ -72,6 +75,14 @@ def answer(body):
         if any("did not match the output schema" in u for u in users):
             return 200, text('{"answer": 42}')
         return 200, text('{"answer": "forty-two"}')
+    if model.startswith("flaky-"):
+        if SEEN[model] <= int(model.split("-")[1]):
+            return 503, {"error": {"message": "try again later", "type": "server_error"}}
+        return 200, text("recovered")
+    if model == "rate-limited":
+        if SEEN[model] == 1:
+            return 429, {"error": {"message": "slow down", "type": "rate_limit"}}
+        return 200, text("admitted")
     if model == "error-500":
         return 500, {"error": {"message": "the model is overloaded", "type": "server_error"}}
     if model == "slow":
@@ -87,6 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         with LOG_LOCK, open(LOG_PATH, "a") as log:
+            SEEN[body.get("model")] = SEEN.get(body.get("model"), 0) + 1
             log.write(json.dumps({"path": self.path,
                                   "authorization": self.headers.get("Authorization"),
                                   "body": body}) + "\n")
@@ -98,6 +110,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, status, data):
         self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "1")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
