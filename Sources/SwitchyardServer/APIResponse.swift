@@ -35,6 +35,8 @@ public struct APIError: Error, Sendable {
             // unknown_workflow, unknown_execution, unknown_task, unknown_agent.
             if error.kind.rawValue.hasPrefix("unknown_") { return .notFound(error.message, kind: error.kind.rawValue) }
             switch error.kind {
+            case .alreadyRunning:
+                return APIError(.conflict, "ALREADY_RUNNING", error.message, kind: error.kind.rawValue)
             case .invalidInput:
                 return APIError(.badRequest, "INVALID_INPUT", error.message, kind: error.kind.rawValue)
             default:

@@ -65,7 +65,7 @@ public struct APIServer: Sendable {
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json.jsonBytes)))
         }
         WorkflowRoutes(engine: engine, observer: observer).register(on: router)
-        ExecutionRoutes(engine: engine).register(on: router)
+        ExecutionRoutes(engine: engine, observer: observer).register(on: router)
         StandaloneRoutes(engine: engine, observer: observer).register(on: router)
         return router
     }

@@ -2,9 +2,10 @@ import Hummingbird
 import SwitchyardEngine
 import SwitchyardJSON
 
-/// Reading executions from the store, and signaling or canceling the ones running here.
+/// Reading executions from the store; signaling, canceling or resuming them here.
 struct ExecutionRoutes {
     let engine: WorkflowEngine
+    let observer: ExecutionObserver?
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v0/executions/workflows") { _, _ in
@@ -31,6 +32,23 @@ struct ExecutionRoutes {
                     throw try await Self.notRunning(engine, execID)
                 }
                 return APIResponse.success(.accepted, "signal sent", ["exec_id": .string(execID), "signal_name": .string(name)])
+            }
+        }
+        // An execution interrupted by a crash or a stop continues from its checkpoints: no
+        // completed task runs again.
+        router.post("/api/v0/executions/workflows/:exec_id/resume") { _, context in
+            await APIRoutes.answer {
+                let execID = try APIRoutes.parameter("exec_id", context)
+                switch try await engine.startResume(execID: execID, observer: observer) {
+                case .started(let handle):
+                    return APIResponse.success(.accepted, "execution resumed", [
+                        "exec_id": .string(handle.execID), "exec_url": .string(APIRoutes.executionURL(handle.execID)),
+                    ])
+                case .finished(let result):
+                    return APIResponse.failure(
+                        APIError(.conflict, "ALREADY_FINISHED", "execution \"\(execID)\" already finished: \(result.status.rawValue)"),
+                        data: result.json)
+                }
             }
         }
         router.post("/api/v0/executions/workflows/:exec_id/cancel") { _, context in

@@ -40,6 +40,8 @@ enum OpenAPIDocument {
                 body: ["signal_name": ["type": "string"], "payload": ["type": "object"]], answers: ["202", "404", "409"])],
             "/executions/workflows/{exec_id}/cancel": ["post": operation(
                 "Cancel a running execution", path: execution, answers: ["202", "404", "409"])],
+            "/executions/workflows/{exec_id}/resume": ["post": operation(
+                "Continue an interrupted execution from its checkpoints", path: execution, answers: ["202", "404", "409"])],
         ]
         for (kind, body) in [("tasks", ["with": ["type": "object"], "timeout": ["type": "number"]] as JSONValue),
                              ("agents", ["action": ["type": "string"], "prompt": ["type": "string"],

@@ -92,6 +92,35 @@ struct APIServerTests {
         #expect(server.stop() == 0)
     }
 
+    @Test func aServerCrashLeavesAnExecutionTheNextServerResumes() async throws {
+        let project = try Self.project()
+        let first = try APIServerHarness(projectDirectory: project)
+        let started = try await first.request(.POST, "/api/v0/workflows/waiter/executions", body: [:])
+        let execID = try #require(started.envelope["data"]?["exec_id"]?.stringValue)
+        _ = try await first.waitForExecution(execID) { $0["status"] == "WAITING" }
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+
+        let second = try APIServerHarness(projectDirectory: project)
+        let stranded = try await second.request(.GET, "/api/v0/executions/workflows/\(execID)")
+        #expect(stranded.envelope["data"]?["status"] == "WAITING")
+        let resumed = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
+        #expect(resumed.status == 202, "\(resumed.envelope)")
+        let again = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
+        #expect(again.status == 409 && again.envelope["error"]?["code"] == "ALREADY_RUNNING")
+        _ = try await second.waitForExecution(execID) { $0["status"] == "WAITING" }
+        let signal = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/signals",
+                                              body: ["signal_name": "go", "payload": ["who": "after a crash"]])
+        #expect(signal.status == 202)
+        let state = try await second.waitForExecution(execID) { $0["status"] == "SUCCESS" }
+        #expect(state["output"] == ["who": "after a crash"])
+        let finished = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
+        #expect(finished.status == 409 && finished.envelope["error"]?["code"] == "ALREADY_FINISHED")
+        let unknown = try await second.request(.POST, "/api/v0/executions/workflows/nope/resume")
+        #expect(unknown.status == 404)
+        #expect(second.stop() == 0)
+    }
+
     @Test func badRequestsNameWhatIsWrong() async throws {
         let server = try APIServerHarness(projectDirectory: try Self.project())
         let notJSON = try await server.request(.POST, "/api/v0/workflows/quick/executions", rawBody: "{nope")

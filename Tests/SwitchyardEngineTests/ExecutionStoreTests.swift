@@ -64,6 +64,37 @@ struct ExecutionStoreTests {
         #expect(project.lines("log").count == lines.count)
     }
 
+    @Test func twoResumesAtOnceRunTheExecutionOnce() async throws {
+        let project = try TestProject(Self.crashWorkflow)
+        let input: JSONValue = ["log": .string(project.path("log")), "gate": .string(project.path("gate"))]
+        let crashing = FreezableStore(try SQLiteExecutionStore(path: project.storePath))
+        let handle = try await project.engine(store: crashing).start(workflowID: "wf", input: input)
+        guard try await crashing.waitForCrashPoint(handle, checkpoints: 3, logLine: "item-c", in: project) else { return }
+        crashing.freeze()
+        handle.cancel()
+        _ = await handle.result()
+
+        // Two runs of one execution would repeat its tools: one resume starts, the other is refused.
+        let engine = try project.engine()
+        func attempt() async -> Result<WorkflowEngine.ResumeStart, any Error> {
+            do { return .success(try await engine.startResume(execID: handle.execID)) } catch { return .failure(error) }
+        }
+        async let one = attempt()
+        async let two = attempt()
+        let outcomes = await [one, two]
+        let refused = outcomes.compactMap { outcome -> EngineError.Kind? in
+            if case .failure(let error) = outcome { return (error as? EngineError)?.kind }
+            return nil
+        }
+        #expect(refused == [.alreadyRunning], "\(outcomes)")
+        _ = FileManager.default.createFile(atPath: project.path("gate"), contents: nil)
+        for outcome in outcomes {
+            if case .success(.started(let running)) = outcome { #expect(await running.result().status == .success) }
+        }
+        #expect(project.lines("log").filter { $0 == "item-c" }.count == 2)
+        #expect(project.lines("log").filter { $0 == "three" }.count == 1)
+    }
+
     @Test func hundredWorkflowsConcurrentlyOnOneStore() async throws {
         let project = try TestProject("""
             id: wf

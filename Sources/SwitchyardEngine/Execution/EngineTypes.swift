@@ -96,6 +96,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownAgent = Kind(rawValue: "unknown_agent")
         /// No execution with that id in the store.
         public static let unknownExecution = Kind(rawValue: "unknown_execution")
+        /// The execution already runs in this engine.
+        public static let alreadyRunning = Kind(rawValue: "already_running")
         /// The input fails the workflow's input schema, or a standalone agent request names no
         /// action or prompt, or an action the agent does not declare.
         public static let invalidInput = Kind(rawValue: "invalid_input")

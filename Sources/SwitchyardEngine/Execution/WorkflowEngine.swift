@@ -20,6 +20,8 @@ public final class WorkflowEngine: Sendable {
     let signals = SignalHub()
     private let compiled = Mutex<[String: CompiledWorkflow]>([:])
     private let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
+    /// Executions a `startResume` is setting up (not yet in `running`).
+    private let resuming = Mutex<Set<String>>([])
 
     /// Creates an engine.
     /// - Parameters:
@@ -75,12 +77,37 @@ public final class WorkflowEngine: Sendable {
     ///   `.unknownAgent`, or `StoreError`.
     public func resume(execID: String, timeout: Duration? = nil,
                        observer: ExecutionObserver? = nil) async throws -> WorkflowResult {
+        switch try await startResume(execID: execID, timeout: timeout, observer: observer) {
+        case .finished(let result): return result
+        case .started(let handle): return await handle.result()
+        }
+    }
+
+    /// What `startResume` did.
+    public enum ResumeStart: Sendable {
+        /// The execution had already finished: its recorded result.
+        case finished(WorkflowResult)
+        /// The execution goes on in its own task.
+        case started(ExecutionHandle)
+    }
+
+    /// Starts continuing execution `execID` from its checkpoints and returns once it runs (or
+    /// at once with the recorded result of a finished one).
+    /// - Throws: as `resume`, and `EngineError.Kind.alreadyRunning` when it runs in this engine
+    ///   (or another resume of it is starting): two runs of one execution would repeat tools.
+    public func startResume(execID: String, timeout: Duration? = nil,
+                            observer: ExecutionObserver? = nil) async throws -> ResumeStart {
+        let claimed = resuming.withLock { claims in
+            running.withLock { $0[execID] == nil } && claims.insert(execID).inserted
+        }
+        guard claimed else { throw EngineError(.alreadyRunning, "execution \"\(execID)\" is already running") }
+        defer { _ = resuming.withLock { $0.remove(execID) } }
         guard let record = try await store.workflow(execID: execID) else {
             throw EngineError(.unknownExecution, "no execution \"\(execID)\" in the store")
         }
         if record.status.isCompleted {
-            return WorkflowResult(execID: execID, workflowID: record.workflowID, status: record.status,
-                                  output: record.output ?? .emptyObject, error: record.error)
+            return .finished(WorkflowResult(execID: execID, workflowID: record.workflowID, status: record.status,
+                                            output: record.output ?? .emptyObject, error: record.error))
         }
         let workflow = try executionWorkflow(for: record)
         var checkpoints: [String: TaskExecutionRecord] = [:]
@@ -88,7 +115,7 @@ public final class WorkflowEngine: Sendable {
         try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
         let run = ExecutionRun(engine: self, workflow: workflow, execID: execID, input: record.input,
                                checkpoints: checkpoints, observer: observer)
-        return await launch(run, timeout: timeout).result()
+        return .started(await launch(run, timeout: timeout))
     }
 
     /// Cancels a running execution: its tool calls are canceled and it ends CANCELED.
