@@ -154,9 +154,8 @@ final class WorkerProcess: @unchecked Sendable {
         }
         guard accepted else { return false }
         call.attach(to: self)
-        // per_call: the general worker gets its one request, a drain, and the end of stdin. The
-        // lean Bun script keeps stdin open for the call's life (its end means the host died).
-        if launch.perCall && !launch.requestInEnvironment { drainAndCloseInput() }
+        // per_call: stdin stays open for the call's life (its end without a drain means the
+        // host died); the process is stopped once it has answered (see `forwardPayload`).
         flushInput()
         return true
     }

@@ -1,19 +1,21 @@
 import Foundation
 import Testing
 
-/// The host process dies (SIGKILL) while a Bun tool call hangs: the worker notices its stdin
-/// end without a drain and stops its whole process group, grandchildren included, in both modes.
+/// The host process dies (SIGKILL) while a tool call hangs: the worker notices its stdin end
+/// without a drain and stops its whole process group, grandchildren included, in both modes, on
+/// Bun's lean per-call script and on the general worker (node).
 @Suite(.timeLimit(.minutes(2)))
 struct HostDeathTests {
-    @Test("a killed host leaves no Bun worker or grandchild behind", arguments: ["pooled", "per_call"])
-    func killedHostLeavesNothing(mode: String) throws {
+    @Test("a killed host leaves no worker or grandchild behind",
+          arguments: [("bun", "pooled"), ("bun", "per_call"), ("node", "pooled"), ("node", "per_call")])
+    func killedHostLeavesNothing(runtime: String, mode: String) throws {
         let directory = NSTemporaryDirectory() + "switchyard-host-death-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
         name: host-death
         runtime:
-          type: bun
+          type: \(runtime)
           entrypoint: ./tools.js
           mode: \(mode)
         tools:
@@ -43,7 +45,7 @@ struct HostDeathTests {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let gone = ResumeAfterKillTests.waitUntil(seconds: 5) { ResumeAfterKillTests.processes(carrying: marker).isEmpty }
-        #expect(gone, "\(mode): left after the host died: \(ResumeAfterKillTests.processes(carrying: marker))")
+        #expect(gone, "\(runtime) \(mode): left after the host died: \(ResumeAfterKillTests.processes(carrying: marker))")
         for pid in ResumeAfterKillTests.processes(carrying: marker) { kill(pid, SIGKILL) }
     }
 }
