@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import SwitchyardEngine
 import SwitchyardJSON
