@@ -1,23 +1,33 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Settings every Swift target shares: Swift 6 mode, strict concurrency.
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// Switchyard builds and runs on Linux only: the host and the Bun adapter rely on pidfds, process
+// groups, prctl and /proc. No Apple platform is declared because none is built or tested.
+
+/// Settings every Swift target shares: Swift 6 mode, and every warning an error.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .treatAllWarnings(as: .error)]
+/// The same for C targets.
+let strictC: [CSetting] = [.treatAllWarnings(as: .error)]
+
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "Switchyard",
-    platforms: [.macOS(.v15)],
     products: [
+        /// The embeddable runtime: open a project, load its adapters, run workflows and tools.
+        .library(name: "Switchyard", targets: ["SwitchyardHost"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "switchyard-bench", targets: ["switchyard-bench"]),
         // Adapter libraries: each builds to lib<name>.so beside the executables.
-        .library(name: "textkit", type: .dynamic, targets: ["TextKitPlugin"]),
-        .library(name: "switchyard_ffi", type: .dynamic, targets: ["FFIAdapterPlugin"]),
-        .library(name: "switchyard_bun", type: .dynamic, targets: ["BunAdapterPlugin"]),
+        .library(name: "textkit", type: .dynamic, targets: ["TextKitAdapter"]),
+        .library(name: "switchyard_ffi", type: .dynamic, targets: ["FFIAdapter"]),
+        .library(name: "switchyard_bun", type: .dynamic, targets: ["BunAdapter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -26,106 +36,152 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // MARK: C
         // The C ABI (include/switchyard/adapter.h) exposed to Swift.
-        .target(name: "SwitchyardABI", path: "Sources/SwitchyardABI"),
+        .target(name: "SwitchyardABI", path: "Sources/SwitchyardABI", cSettings: strictC),
         // libffi as a system library, plus C accessors for its ffi_type_* globals.
         .systemLibrary(
             name: "CLibFFI", path: "Sources/CLibFFI", pkgConfig: "libffi",
             providers: [.apt(["libffi-dev"])]),
-        .target(name: "CFFI", dependencies: ["CLibFFI"], path: "Sources/CFFI"),
+        .target(name: "CFFI", dependencies: ["CLibFFI"], path: "Sources/CFFI", cSettings: strictC),
+        // C functions only the benchmarks call.
+        .target(name: "CBenchSupport", path: "Sources/CBenchSupport", cSettings: strictC),
+
+        // MARK: Foundations (no adapter, no engine)
         .target(name: "SwitchyardJSON", path: "Sources/SwitchyardJSON", swiftSettings: strict),
+        // dlopen + libffi: libraries, symbols, cached call interfaces.
+        .target(name: "SwitchyardFFI", dependencies: ["CFFI"], path: "Sources/SwitchyardFFI", swiftSettings: strict),
+        // The adapter protocol the engine sees: ToolAdapter, requests, events, errors, the frame decoder.
         .target(
-            name: "SwitchyardFFI", dependencies: ["CFFI", "SwitchyardJSON"],
-            path: "Sources/SwitchyardFFI", swiftSettings: strict),
-        .target(
-            name: "SwitchyardRuntime",
-            dependencies: [
-                "SwitchyardABI", "SwitchyardFFI", "SwitchyardJSON",
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            name: "SwitchyardRuntime", dependencies: ["SwitchyardABI", "SwitchyardJSON"],
             path: "Sources/SwitchyardRuntime", swiftSettings: strict),
+        // The C-ABI host: adapter libraries loaded with dlopen and driven through libffi.
+        .target(
+            name: "SwitchyardAdapterHost",
+            dependencies: ["SwitchyardABI", "SwitchyardFFI", "SwitchyardRuntime", "SwitchyardJSON", logging],
+            path: "Sources/SwitchyardAdapterHost", swiftSettings: strict),
+        .target(name: "SwitchyardTemplates", dependencies: ["SwitchyardJSON"], path: "Sources/SwitchyardTemplates",
+                swiftSettings: strict),
+        .target(name: "SwitchyardConditions", dependencies: ["SwitchyardJSON"], path: "Sources/SwitchyardConditions",
+                swiftSettings: strict),
+
+        // MARK: Engine, agents, host, server
         .target(
             name: "SwitchyardEngine",
             dependencies: [
-                "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardRuntime", "SwitchyardTemplates", "SwitchyardConditions", "SwitchyardJSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/SwitchyardEngine", swiftSettings: strict),
         .target(
             name: "SwitchyardAgents",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardRuntime", "SwitchyardJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             path: "Sources/SwitchyardAgents", swiftSettings: strict),
+        // The composition root embedding hosts use: project → adapters + store + engine.
+        .target(
+            name: "SwitchyardHost",
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardAgents", "SwitchyardRuntime",
+                "SwitchyardTemplates", "SwitchyardJSON",
+            ],
+            path: "Sources/SwitchyardHost", swiftSettings: strict),
         // The HTTP API (`switchyard serve`) over an engine.
         .target(
             name: "SwitchyardServer",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardEngine", "SwitchyardJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             path: "Sources/SwitchyardServer", swiftSettings: strict),
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON", "SwitchyardAgents", "SwitchyardServer",
+                "SwitchyardHost", "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardJSON",
+                "SwitchyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/switchyard", swiftSettings: strict),
         .executableTarget(
             name: "switchyard-bench",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON", "CFFI", "SwitchyardServer",
+                "SwitchyardHost", "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI",
+                "SwitchyardJSON", "CFFI", "CBenchSupport", "SwitchyardServer",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Sources/switchyard-bench", swiftSettings: strict),
 
-        // Adapters. Each is loaded with dlopen by the host; none is linked into it.
-        .target(name: "TextKitPlugin", path: "Plugins/textkit", exclude: ["Makefile", "build"],
-                cSettings: [.headerSearchPath("../../include")]),
+        // MARK: Adapters. Each is loaded with dlopen by the host; none is linked into it.
+        .target(name: "TextKitAdapter", path: "Plugins/textkit", exclude: ["Makefile", "build"],
+                cSettings: [.headerSearchPath("../../include")] + strictC),
+        // The ffi adapter: declared signatures parsed, marshaled and called (Core), behind the C ABI.
         .target(
-            name: "FFIAdapterPlugin",
-            dependencies: ["SwitchyardABI", "SwitchyardFFI", "SwitchyardJSON"],
-            path: "Plugins/ffi", swiftSettings: strict),
+            name: "FFIAdapterCore", dependencies: ["SwitchyardFFI", "SwitchyardJSON"],
+            path: "Plugins/ffi/Core", swiftSettings: strict),
         .target(
-            name: "BunAdapterPlugin",
+            name: "FFIAdapter",
+            dependencies: ["SwitchyardABI", "FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
+            path: "Plugins/ffi/Adapter", swiftSettings: strict),
+        .target(
+            name: "BunAdapter",
             dependencies: [
                 "SwitchyardABI", "SwitchyardJSON",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Plugins/bun", swiftSettings: strict),
 
+        // MARK: Tests
         .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardJSON"], swiftSettings: strict),
+        .testTarget(name: "SwitchyardFFITests", dependencies: ["SwitchyardFFI"], swiftSettings: strict),
         .testTarget(
-            name: "SwitchyardFFITests", dependencies: ["SwitchyardFFI", "CFFI", "SwitchyardJSON"],
+            name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
-            name: "SwitchyardRuntimeTests",
-            dependencies: ["SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
+            name: "SwitchyardAdapterHostTests",
+            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
+            name: "SwitchyardTemplatesTests", dependencies: ["SwitchyardTemplates", "SwitchyardJSON"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardConditionsTests", dependencies: ["SwitchyardConditions", "SwitchyardJSON"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FFIAdapterTests", dependencies: ["FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
+            swiftSettings: strict),
+        .testTarget(
             name: "BunAdapterTests",
-            dependencies: ["SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardEngineTests",
-            dependencies: ["SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardAdapterHost", "SwitchyardTemplates",
+                "SwitchyardConditions", "SwitchyardJSON",
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardAgentsTests",
-            dependencies: ["SwitchyardAgents", "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: ["SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardCLITests",
-            dependencies: ["SwitchyardJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "SwitchyardJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -26,7 +26,3 @@ ffi_status sy_ffi_prep_cif_var(ffi_cif *cif, unsigned int fixed_argument_count,
     return ffi_prep_cif_var(cif, FFI_DEFAULT_ABI, fixed_argument_count, total_argument_count,
                             result_type, argument_types);
 }
-
-int64_t sy_ffi_bench_add(int64_t left, int64_t right) { return left + right; }
-
-void *sy_ffi_bench_add_address(void) { return (void *)&sy_ffi_bench_add; }

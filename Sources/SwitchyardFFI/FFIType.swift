@@ -65,7 +65,7 @@ public indirect enum FFIType: Sendable, Hashable {
 
     /// The byte offset of each field of a struct, by the C rule: each field at the next multiple
     /// of its own alignment.
-    static func layout(_ fields: [FFIType]) -> [(offset: Int, type: FFIType)] {
+    public static func layout(_ fields: [FFIType]) -> [(offset: Int, type: FFIType)] {
         var offset = 0
         return fields.map { field in
             let fieldOffset = align(offset, to: field.alignment)
@@ -74,7 +74,8 @@ public indirect enum FFIType: Sendable, Hashable {
         }
     }
 
-    static func align(_ value: Int, to alignment: Int) -> Int {
+    /// `value` rounded up to a multiple of `alignment`.
+    public static func align(_ value: Int, to alignment: Int) -> Int {
         (value + alignment - 1) / alignment * alignment
     }
 }

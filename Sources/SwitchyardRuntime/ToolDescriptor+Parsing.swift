@@ -3,7 +3,7 @@ import SwitchyardJSON
 extension ToolDescriptor {
     /// Parses an adapter's `describe` JSON: an array of `{"id", "description", "input", "output"}`.
     /// - Throws: `ToolError` `.protocol` naming the entry and field that is wrong.
-    static func parseList(_ bytes: [UInt8], adapterID: String) throws(ToolError) -> [ToolDescriptor] {
+    package static func parseList(_ bytes: [UInt8], adapterID: String) throws(ToolError) -> [ToolDescriptor] {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: bytes)

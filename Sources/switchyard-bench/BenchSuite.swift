@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardRuntime
+import SwitchyardAdapterHost
 
 /// The benchmark suites CONTRACT.md names.
 enum BenchSuite: String, CaseIterable {
@@ -15,19 +16,19 @@ enum BenchSuite: String, CaseIterable {
         switch self {
         case .ffi:
             var figures = try FFIBench.run()
-            figures.merge(try await PluginBench.run(binDirectory: Self.binDirectory)) { _, new in new }
+            figures.merge(try await AdapterBench.run(binDirectory: Self.binDirectory)) { _, new in new }
             return figures
         case .bun: return try await BunBench.run(binDirectory: Self.binDirectory)
         case .engine:
             let library = try AdapterLibrary.load(Self.binDirectory + "/libtextkit.so")
-            let textkit = try PluginToolAdapter(id: "textkit", library: library)
+            let textkit = try LibraryAdapter(id: "textkit", library: library)
             let figures = try await EngineBench.run(adapters: ["textkit": textkit], toolID: "upper",
                                                     input: ["text": "checkpointed"])
             await textkit.shutdown()
             return figures
         case .api:
             let library = try AdapterLibrary.load(Self.binDirectory + "/libtextkit.so")
-            let textkit = try PluginToolAdapter(id: "textkit", library: library)
+            let textkit = try LibraryAdapter(id: "textkit", library: library)
             let figures = try await APIBench.run(adapters: ["textkit": textkit])
             await textkit.shutdown()
             return figures

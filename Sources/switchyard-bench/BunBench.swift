@@ -2,6 +2,7 @@ import Foundation
 import Subprocess
 import SwitchyardJSON
 import SwitchyardRuntime
+import SwitchyardAdapterHost
 
 /// The `bun` suite: bare Bun start beside per-call and pooled tool calls through the adapter
 /// library (loaded with dlopen like any adapter), and peak memory decoding a 10 MiB output.
@@ -25,12 +26,12 @@ enum BunBench {
         };
         """.write(toFile: entrypoint, atomically: true, encoding: .utf8)
         let library = try AdapterLibrary.load(binDirectory + "/libswitchyard_bun.so")
-        func adapter(_ mode: String) throws -> PluginToolAdapter {
-            try PluginToolAdapter(
+        func adapter(_ mode: String) throws -> LibraryAdapter {
+            try LibraryAdapter(
                 id: "bun", library: library,
                 config: ["entrypoint": .string(entrypoint), "mode": .string(mode), "workers": 2,
                          "max_output_bytes": .int(16 << 20), "project_dir": .string(directory)],
-                options: PluginCallOptions(maxOutputBytes: 16 << 20))
+                options: AdapterCallOptions(maxOutputBytes: 16 << 20))
         }
         var figures: [String: Double] = [:]
 

@@ -1,7 +1,8 @@
+import CBenchSupport
 import CFFI
 import SwitchyardFFI
 
-/// The `ffi` suite's call-path figures: one tiny C function, `sy_ffi_bench_add(int64_t, int64_t)`,
+/// The `ffi` suite's call-path figures: one tiny C function, `sy_bench_add(int64_t, int64_t)`,
 /// called three ways side by side in one run, each the minimum over several rounds.
 ///
 /// - `direct_ns`: through a plain C function pointer (the floor).
@@ -15,7 +16,7 @@ enum FFIBench {
     static func run() throws -> [String: Double] {
         // The address comes from another C translation unit (the bench executable does not export
         // the symbol for dlsym), so the optimizer cannot see which function it is and inline it.
-        let address = sy_ffi_bench_add_address()
+        let address = sy_bench_add_address()
         let add = unsafeBitCast(address, to: (@convention(c) (Int64, Int64) -> Int64).self)
 
         var cif = ffi_cif()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchyardRuntime
+import SwitchyardAdapterHost
 
 /// `switchyard plugin`: adapter library tools.
 struct PluginCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct PluginCheckCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure.usage("plugin check: no such file: \(path)")
         }
-        let check = PluginConformanceCheck(policy: AdapterLoadPolicy(allowedDirectories: nil, refuseWritableByOthers: true))
+        let check = AdapterConformanceCheck(policy: AdapterLoadPolicy(allowedDirectories: nil, refuseWritableByOthers: true))
         let conformant = await check.run(libraryPath: path) { step in print(step.line) }
         guard conformant else {
             throw CommandFailure(line: "error: \(path) is not a conformant Switchyard adapter", exitCode: 1)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchyardAgents
 import SwitchyardEngine
+import SwitchyardHost
 import SwitchyardJSON
 import SwitchyardRuntime
 

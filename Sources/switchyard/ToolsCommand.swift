@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchyardEngine
+import SwitchyardHost
 import SwitchyardJSON
 import SwitchyardRuntime
 

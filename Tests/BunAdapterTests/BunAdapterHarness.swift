@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardJSON
 import SwitchyardRuntime
+import SwitchyardAdapterHost
 
 /// Loads libswitchyard_bun.so through the host like any adapter and counts what a test leaves
 /// behind: descriptors, threads, and processes carrying this run's marker in their environment.
@@ -26,7 +27,7 @@ enum BunAdapterHarness {
     /// Makes an adapter for `entrypoint` (a fixture file name).
     static func adapter(mode: String, entrypoint: String = "tools.js", runtime: String = "bun",
                         extra: [String: JSONValue] = [:], hostTimeout: Duration = .seconds(30),
-                        maxOutputBytes: Int = 10 << 20) throws -> PluginToolAdapter {
+                        maxOutputBytes: Int = 10 << 20) throws -> LibraryAdapter {
         let library = try AdapterLibrary.load(libraryPath)
         var config: [String: JSONValue] = [
             "type": .string(runtime), "entrypoint": .string("\(fixtures)/\(entrypoint)"),
@@ -35,9 +36,9 @@ enum BunAdapterHarness {
             "env": .object([marker: .string(markerValue)]),
         ]
         for (key, value) in extra { config[key] = value }
-        return try PluginToolAdapter(
+        return try LibraryAdapter(
             id: "bun", library: library, config: .object(config),
-            options: PluginCallOptions(defaultTimeout: hostTimeout, cancelGrace: .seconds(10),
+            options: AdapterCallOptions(defaultTimeout: hostTimeout, cancelGrace: .seconds(10),
                                        maxOutputBytes: maxOutputBytes))
     }
 
@@ -110,7 +111,7 @@ enum BunAdapterHarness {
     }
 
     /// Runs a call and returns its outcome.
-    static func outcome(_ adapter: PluginToolAdapter, _ tool: String, _ input: JSONValue = .emptyObject,
+    static func outcome(_ adapter: LibraryAdapter, _ tool: String, _ input: JSONValue = .emptyObject,
                         env: [String: String] = [:], timeout: Duration? = nil) async -> Result<JSONValue, ToolError> {
         do {
             return .success(try await adapter.run(ToolCallRequest(toolID: tool, input: input, env: env, timeout: timeout)))

@@ -2,6 +2,7 @@ import Foundation
 import SwitchyardJSON
 import SwitchyardRuntime
 import Testing
+import SwitchyardAdapterHost
 
 /// One serialized suite: the tests count process-wide descriptors, threads and processes, so
 /// they must not overlap.
@@ -126,7 +127,7 @@ struct BunAdapterTests {
                                 (["entrypoint": "/x.js", "mode": "sometimes"], "mode"),
                                 (["entrypoint": "/x.js", "workers": 0], "workers")] {
             #expect {
-                _ = try PluginToolAdapter(id: "bun", library: library, config: config)
+                _ = try LibraryAdapter(id: "bun", library: library, config: config)
             } throws: { error in
                 (error as? ToolError)?.kind == .invalidInput && "\(error)".contains(field)
             }
@@ -208,7 +209,7 @@ struct BunAdapterTests {
     @Test("deno runs the same worker (skipped when `pip install deno` is not done)", .timeLimit(.minutes(2)),
           arguments: ["pooled", "per_call"])
     func denoRuntime(mode: String) async throws {
-        let adapter: PluginToolAdapter
+        let adapter: LibraryAdapter
         do { adapter = try H.adapter(mode: mode, runtime: "deno") } catch {
             print("SKIPPED deno runtime test: \(error) (run `pip install deno` to enable it)")
             return

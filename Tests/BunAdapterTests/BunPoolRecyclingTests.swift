@@ -1,11 +1,12 @@
 import SwitchyardJSON
 import SwitchyardRuntime
 import Testing
+import SwitchyardAdapterHost
 
 /// Pooled workers are recycled (after N calls, above a memory ceiling) and replaced (after a
 /// crash) without failing any call that was not on the worker that went away.
 extension BunAdapterTests {
-    func workerPID(_ adapter: PluginToolAdapter) async -> Int64? {
+    func workerPID(_ adapter: LibraryAdapter) async -> Int64? {
         await H.outcome(adapter, "pid").value?["pid"]?.intValue
     }
 

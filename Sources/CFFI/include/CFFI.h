@@ -43,17 +43,6 @@ ffi_status sy_ffi_prep_cif_var(ffi_cif *_Nonnull cif, unsigned int fixed_argumen
                                ffi_type *_Nonnull result_type,
                                ffi_type *_Nonnull *_Nullable argument_types);
 
-/* ---- Benchmark support ---- */
-
-/** Adds two integers. Exists only to be called through a function pointer by the ffi bench. */
-int64_t sy_ffi_bench_add(int64_t left, int64_t right);
-
-/**
- * The address of `sy_ffi_bench_add`, from another translation unit, so the caller's optimizer
- * cannot see through the pointer and inline the call.
- */
-void *_Nonnull sy_ffi_bench_add_address(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,6 @@
 import SwitchyardJSON
+import SwitchyardTemplates
+import SwitchyardConditions
 
 /// A workflow with every template and condition parsed and every tool id resolved: built once
 /// per workflow and shared by all its runs.

@@ -1,4 +1,6 @@
 import SwitchyardJSON
+import SwitchyardTemplates
+import SwitchyardConditions
 
 /// A JSON value whose strings were parsed as templates once, at load time, so rendering per
 /// task or per collection item never parses again.

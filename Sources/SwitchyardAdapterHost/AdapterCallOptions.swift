@@ -1,0 +1,23 @@
+import SwitchyardRuntime
+/// Per-adapter limits for calls into a C-ABI adapter.
+public struct AdapterCallOptions: Sendable, Hashable {
+    /// The time budget of a call whose request names none.
+    public var defaultTimeout: Duration
+    /// How long a canceled or timed-out call may take to send its terminal frame (so the adapter
+    /// can clean up) before the host gives up and releases it.
+    public var cancelGrace: Duration
+    /// The limit over a call's RESULT and PROGRESS payload bytes.
+    public var maxOutputBytes: Int
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - defaultTimeout: the budget of a call whose request names none (default 60 s).
+    ///   - cancelGrace: the wait for the terminal frame after a cancel (default 2 s).
+    ///   - maxOutputBytes: the output limit (default 10 MiB).
+    public init(defaultTimeout: Duration = .seconds(60), cancelGrace: Duration = .seconds(2),
+                maxOutputBytes: Int = 10 << 20) {
+        self.defaultTimeout = defaultTimeout
+        self.cancelGrace = cancelGrace
+        self.maxOutputBytes = maxOutputBytes
+    }
+}

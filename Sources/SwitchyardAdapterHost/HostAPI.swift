@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import SwitchyardABI
+import SwitchyardRuntime
+
+/// The host API table (`sy_host_api`) handed to every adapter.
+///
+/// One table for the process, allocated on first use and never freed: the ABI promises adapters
+/// that it and everything it points to outlive them. The callbacks need no context, so
+/// `host_context` is null; calls are found through `CallRegistry` by their process-unique id.
+enum HostAPI {
+    /// The logger adapter `log` callbacks write to.
+    static let adapterLogger = Logger(label: "switchyard.adapter")
+
+    /// The table. Immutable after creation; shared across threads as the ABI requires.
+    nonisolated(unsafe) static let table: UnsafePointer<sy_host_api> = {
+        let table = UnsafeMutablePointer<sy_host_api>.allocate(capacity: 1)
+        table.initialize(to: sy_host_api(
+            struct_size: UInt32(MemoryLayout<sy_host_api>.size),
+            abi_major: SY_ABI_VERSION_MAJOR,
+            abi_minor: SY_ABI_VERSION_MINOR,
+            reserved: 0,
+            host_context: nil,
+            log: { _, level, message, length in
+                let text = message.map {
+                    String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+                } ?? ""
+                HostAPI.adapterLogger.log(level: HostAPI.loggerLevel(level), "\(text)")
+            },
+            emit: { _, callID, frame in CallRegistry.deliver(callID, frame) },
+            alloc: { _, size in malloc(Int(clamping: max(size, 1))) },
+            free_memory: { _, memory in free(memory) }))
+        return UnsafePointer(table)
+    }()
+
+    static func loggerLevel(_ level: Int32) -> Logger.Level {
+        switch level {
+        case ..<1: .trace
+        case 1: .debug
+        case 2: .info
+        case 3: .warning
+        default: .error
+        }
+    }
+
+    /// Takes a NUL-terminated text the adapter allocated with `alloc` (an `error_out`), frees it
+    /// and returns it; `nil` for a null pointer.
+    static func takeText(_ text: UnsafeMutablePointer<CChar>?) -> String? {
+        guard let text else { return nil }
+        defer { free(text) }
+        return String(cString: text)
+    }
+}

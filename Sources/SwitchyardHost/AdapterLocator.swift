@@ -1,0 +1,55 @@
+import Foundation
+import SwitchyardJSON
+import SwitchyardRuntime
+import SwitchyardAdapterHost
+
+/// Finds adapter libraries and loads them only from the configured adapter directories:
+/// the directory of the `switchyard` executable (where the build puts every `lib<name>.so`),
+/// each directory in `$SWITCHYARD_ADAPTER_PATH` (colon-separated), and `DIR/.switchyard/adapters`.
+struct AdapterLocator {
+    let projectDirectory: String
+    let directories: [String]
+
+    init(projectDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.projectDirectory = projectDirectory
+        var directories = [Self.executableDirectory]
+        if let extra = environment["SWITCHYARD_ADAPTER_PATH"] {
+            directories += extra.split(separator: ":").map { Self.absolute(String($0), relativeTo: projectDirectory) }
+        }
+        directories.append(Self.absolute(".switchyard/adapters", relativeTo: projectDirectory))
+        self.directories = directories
+    }
+
+    /// The directory holding the running executable.
+    static var executableDirectory: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }
+
+    /// `library` as given (a path) or as a name (`textkit` → `libtextkit.so` in the adapter directories).
+    func resolve(_ library: String) throws(ToolError) -> String {
+        if library.contains("/") { return Self.absolute(library, relativeTo: projectDirectory) }
+        let fileName = library.hasSuffix(".so") ? library : "lib\(library).so"
+        for directory in directories {
+            let candidate = (directory as NSString).appendingPathComponent(fileName)
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        throw ToolError(.load, "adapter library \"\(library)\" not found as \(fileName) in \(directories.joined(separator: ", "))")
+    }
+
+    /// Loads `library` and creates an adapter instance with `config`.
+    func adapter(id: String, library: String, config: JSONValue, timeout: Duration?,
+                 maxOutputBytes: Int? = nil) throws(ToolError) -> LibraryAdapter {
+        let path = try resolve(library)
+        let loaded = try AdapterLibrary.load(path, policy: AdapterLoadPolicy(allowedDirectories: directories))
+        var options = AdapterCallOptions()
+        if let timeout { options.defaultTimeout = timeout }
+        if let maxOutputBytes { options.maxOutputBytes = maxOutputBytes }
+        return try LibraryAdapter(id: id, library: loaded, config: config, options: options)
+    }
+
+    static func absolute(_ path: String, relativeTo base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}

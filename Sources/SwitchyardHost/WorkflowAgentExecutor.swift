@@ -1,0 +1,68 @@
+import SwitchyardAgents
+import SwitchyardEngine
+import SwitchyardJSON
+import SwitchyardRuntime
+import SwitchyardTemplates
+
+/// Runs workflow agent tasks (`agent:` + `action:` or `prompt:`) with an `AgentRunner`: resolves
+/// the agent's model from the project's `models:`, offers it the workflow's declared tools, and
+/// runs each tool call the model asks for through the engine's adapters.
+public struct WorkflowAgentExecutor: AgentExecutor {
+    let runner: AgentRunner
+
+    /// Creates an executor over `runner`.
+    public init(runner: AgentRunner = AgentRunner()) {
+        self.runner = runner
+    }
+
+    /// Runs the agent to its final answer.
+    /// - Throws: `TaskFailure` naming the agent, action and what failed.
+    public func run(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async throws -> JSONValue {
+        let agentID = request.agent["id"]?.stringValue ?? "?"
+        do {
+            // Model settings may read the environment (`api_key: "{{ .env.OPENAI_API_KEY }}"`).
+            let context: JSONValue = ["env": .object(request.env.mapValues(JSONValue.string))]
+            let models = try TemplateRenderer.render(.array(request.models), context: context)
+            var agent = request.agent.objectValue ?? [:]
+            if let model = agent["model"] { agent["model"] = try TemplateRenderer.render(model, context: context) }
+            let catalog = try ModelCatalog(models: models)
+            let definition = try AgentDefinition(json: .object(agent), at: "agents[\(agentID)]", models: catalog)
+            let tools = definition.toolIDs.compactMap { toolID -> AgentTool? in
+                guard let tool = request.tools[toolID], let adapter = adapters[tool.adapterKey] else { return nil }
+                return Self.agentTool(tool, adapter: adapter, env: request.env)
+            }
+            return try await runner.run(agent: definition, actionID: request.action, prompt: request.prompt,
+                                        input: request.input, tools: tools, timeout: nil)
+        } catch let error as AgentError {
+            throw TaskFailure("agent \"\(agentID)\": \(error.description)", kind: error.code.toolErrorKind)
+        } catch let error as TemplateError {
+            throw TaskFailure("agent \"\(agentID)\": \(error.description)")
+        }
+    }
+
+    /// A declared tool as the model sees it (name = id, parameters = input schema), called
+    /// through its adapter with the tool's config, env and timeout.
+    static func agentTool(_ tool: ToolConfig, adapter: any ToolAdapter, env: [String: String]) -> AgentTool {
+        let descriptor = ToolDescriptor(id: tool.id, description: tool.description,
+                                        inputSchema: tool.input, outputSchema: tool.output)
+        let environment = env.merging(tool.env) { _, own in own }
+        return AgentTool(descriptor: descriptor) { input in
+            try await adapter.run(ToolCallRequest(toolID: tool.id, input: input, config: tool.config,
+                                                  env: environment, timeout: tool.timeout))
+        }
+    }
+}
+
+extension AgentError.Code {
+    /// The contract's error kind for an agent failure.
+    var toolErrorKind: String {
+        switch self {
+        case .timeout: return ToolError.Kind.timeout.rawValue
+        case .canceled: return ToolError.Kind.canceled.rawValue
+        case .invalidInput, .invalidConfig: return ToolError.Kind.invalidInput.rawValue
+        case .toolNotFound, .unknownAction: return ToolError.Kind.notFound.rawValue
+        case .protocol: return ToolError.Kind.protocol.rawValue
+        default: return ToolError.Kind.toolError.rawValue
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import SwitchyardABI
+import Testing
+
+extension AdapterHostTests {
+    /// The ABI structs' sizes and offsets are pinned, so an ABI change cannot slip in.
+    @Suite struct ABILayoutTests {
+        @Test func structSizes() {
+            #expect(MemoryLayout<sy_frame>.size == 32)
+            #expect(MemoryLayout<sy_host_api>.size == 56)
+            #expect(MemoryLayout<sy_call_request>.size == 88)
+            #expect(MemoryLayout<sy_adapter_api>.size == 80)
+        }
+
+        @Test func fieldOffsets() {
+            #expect(MemoryLayout<sy_frame>.offset(of: \.data) == 16)
+            #expect(MemoryLayout<sy_frame>.offset(of: \.length) == 24)
+            #expect(MemoryLayout<sy_host_api>.offset(of: \.host_context) == 16)
+            #expect(MemoryLayout<sy_host_api>.offset(of: \.emit) == 32)
+            #expect(MemoryLayout<sy_host_api>.offset(of: \.free_memory) == 48)
+            #expect(MemoryLayout<sy_call_request>.offset(of: \.call_id) == 8)
+            #expect(MemoryLayout<sy_call_request>.offset(of: \.input_json) == 32)
+            #expect(MemoryLayout<sy_call_request>.offset(of: \.timeout_ms) == 80)
+            #expect(MemoryLayout<sy_adapter_api>.offset(of: \.adapter_name) == 16)
+            #expect(MemoryLayout<sy_adapter_api>.offset(of: \.create) == 32)
+            #expect(MemoryLayout<sy_adapter_api>.offset(of: \.destroy) == 72)
+        }
+
+        @Test func versionAndCodes() {
+            #expect(SY_ABI_VERSION_MAJOR == 1)
+            #expect(SY_ABI_VERSION_MINOR == 0)
+            #expect([SY_OK, SY_E_INVALID_ARGUMENT, SY_E_NOT_FOUND, SY_E_VERSION, SY_E_INTERNAL, SY_E_ENDED] == [0, 1, 2, 3, 4, 5])
+            #expect(SY_FRAME_FLAG_MORE == 1 && SY_FRAME_FLAG_END_OF_STREAM == 2)
+        }
+    }
+}
