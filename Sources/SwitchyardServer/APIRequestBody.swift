@@ -40,7 +40,7 @@ struct APIRequestBody {
         return text
     }
 
-    /// `timeout` in seconds: default 60, at most 300 (CONTRACT.md).
+    /// `timeout` in seconds: default 60, at most 300 (docs/HTTP-API.md).
     func timeout() throws -> Duration {
         guard let value = fields["timeout"], !value.isNull else { return .seconds(60) }
         let seconds: Double

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import SwitchyardEngine
 import SwitchyardJSON
 
-/// The HTTP API of CONTRACT.md (`/api/v0`, every answer in the `{status, message, data, error}`
+/// The HTTP API of docs/HTTP-API.md (`/api/v0`, every answer in the `{status, message, data, error}`
 /// envelope) over one engine.
 public struct APIServer: Sendable {
     /// Address to listen on.

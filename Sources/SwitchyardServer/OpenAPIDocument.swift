@@ -1,7 +1,7 @@
 import SwitchyardJSON
 
 /// The OpenAPI 3 document served at `/api/v0/openapi.json`, written out by hand: the routes are
-/// few and fixed by CONTRACT.md, and a generator would add a build plugin for one document.
+/// few and fixed by docs/HTTP-API.md, and a generator would add a build plugin for one document.
 enum OpenAPIDocument {
     static let json: JSONValue = [
         "openapi": "3.0.3",

@@ -2,7 +2,7 @@ import Foundation
 import SwitchyardRuntime
 import SwitchyardAdapterHost
 
-/// The benchmark suites CONTRACT.md names.
+/// The benchmark suites docs/CLI.md names.
 enum BenchSuite: String, CaseIterable {
     case ffi, bun, engine, api
 

@@ -99,7 +99,7 @@ public struct TaskConfig: Sendable {
     }
 }
 
-/// The task types of ENGINE-SPEC.md.
+/// The task types of docs/ENGINE.md.
 public enum TaskType: String, Sendable, CaseIterable {
     /// One tool or agent call; `router`: picks the next task; `parallel`/`collection`/`composite`:
     /// run children; `aggregate`: combines outputs; `wait`/`signal`: receive and send signals.
