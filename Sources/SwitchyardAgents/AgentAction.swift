@@ -26,10 +26,13 @@ public struct AgentAction: Sendable, Hashable {
     /// Reads an `actions[]` entry.
     /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
     public init(json: JSONValue, at path: String) throws(AgentError) {
-        let fields = try ConfigFields(json, at: path)
-        self.init(id: try fields.requiredString("id"), prompt: try fields.string("prompt") ?? "",
-                  inputSchema: try fields.object("input"), outputSchema: try fields.object("output"),
-                  jsonMode: try fields.bool("json_mode") ?? false)
+        self = try readingConfig { () throws(FieldProblem) in
+            let fields = try FieldReader(json, at: path)
+            return AgentAction(id: try fields.requiredString("id"), prompt: try fields.string("prompt") ?? "",
+                               inputSchema: try fields.object("input")?.value,
+                               outputSchema: try fields.object("output")?.value,
+                               jsonMode: try fields.bool("json_mode") ?? false)
+        }
     }
 
     /// Whether the final answer is parsed as JSON (an output schema or `json_mode`).

@@ -40,33 +40,32 @@ public struct AgentDefinition: Sendable {
     ///   - models: The project's models, resolving `model`.
     /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
     public init(json: JSONValue, at path: String, models: ModelCatalog) throws(AgentError) {
-        let fields = try ConfigFields(json, at: path)
-        let id = try fields.requiredString("id")
+        let fields = try readingConfig { () throws(FieldProblem) in try FieldReader(json, at: path) }
+        let id = try readingConfig { () throws(FieldProblem) in try fields.requiredString("id") }
         var actions: [AgentAction] = []
-        for (index, entry) in try fields.array("actions").enumerated() {
-            let action = try AgentAction(json: entry, at: "\(path).actions[\(index)]")
+        for (actionPath, entry) in try readingConfig({ () throws(FieldProblem) in try fields.elements("actions") }) {
+            let action = try AgentAction(json: entry, at: actionPath)
             if actions.contains(where: { $0.id == action.id }) {
-                throw AgentError(.invalidConfig, "\(path).actions[\(index)].id: duplicate action '\(action.id)'")
+                throw AgentError(.invalidConfig, "\(actionPath).id: duplicate action '\(action.id)'")
             }
             actions.append(action)
         }
         var toolIDs: [String] = []
-        for (index, entry) in try fields.array("tools").enumerated() {
-            let toolPath = "\(path).tools[\(index)]"
-            let toolID: String
-            if let name = entry.stringValue {
-                toolID = name
-            } else {
-                toolID = try ConfigFields(entry, at: toolPath).requiredString("id")
+        for (toolPath, entry) in try readingConfig({ () throws(FieldProblem) in try fields.elements("tools") }) {
+            let toolID = try readingConfig { () throws(FieldProblem) in
+                if let name = entry.stringValue { return name }
+                return try FieldReader(entry, at: toolPath).requiredString("id")
             }
             if !toolIDs.contains(toolID) { toolIDs.append(toolID) }
         }
-        let maxIterations = try fields.int("max_iterations") ?? Self.defaultMaxIterations
+        let maxIterations = try readingConfig { () throws(FieldProblem) in try fields.int("max_iterations") }
+            ?? Self.defaultMaxIterations
         guard maxIterations >= 1 else {
-            throw AgentError(.invalidConfig, "\(path).max_iterations: must be at least 1, got \(maxIterations)")
+            throw AgentError(.invalidConfig, "\(fields.path("max_iterations")): must be at least 1, got \(maxIterations)")
         }
-        self.init(id: id, instructions: try fields.string("instructions") ?? "",
-                  model: try models.resolve(fields.members["model"], at: "\(path).model"),
+        let instructions = try readingConfig { () throws(FieldProblem) in try fields.string("instructions") }
+        self.init(id: id, instructions: instructions ?? "",
+                  model: try models.resolve(fields.members["model"], at: fields.path("model")),
                   actions: actions, toolIDs: toolIDs, maxIterations: maxIterations)
     }
 

@@ -29,12 +29,14 @@ public struct ModelCatalog: Sendable {
         }
         for (index, entry) in list.enumerated() {
             let entryPath = "\(path)[\(index)]"
-            let fields = try ConfigFields(entry, at: entryPath)
+            let fields = try readingConfig { () throws(FieldProblem) in try FieldReader(entry, at: entryPath) }
             _ = try ModelConfig(json: entry, at: entryPath)  // reject a malformed entry up front
             // An entry is referred to by its `id`, else by its model name.
-            let name: String
-            if let id = try fields.string("id") { name = id } else { name = try fields.requiredString("model") }
-            if try fields.bool("default") == true {
+            let name = try readingConfig { () throws(FieldProblem) in
+                if let id = try fields.string("id") { return id }
+                return try fields.requiredString("model")
+            }
+            if try readingConfig({ () throws(FieldProblem) in try fields.bool("default") }) == true {
                 if defaultEntry != nil {
                     throw AgentError(.invalidConfig, "\(entryPath).default: more than one model has default: true")
                 }

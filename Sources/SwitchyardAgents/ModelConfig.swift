@@ -34,22 +34,17 @@ public struct ModelConfig: Sendable, Hashable {
     ///   - path: Where it sits (`agents[0].model`), used in error messages.
     /// - Throws: `AgentError` `.invalidConfig` naming the offending field.
     public init(json: JSONValue, at path: String) throws(AgentError) {
-        let fields = try ConfigFields(json, at: path)
-        let provider = try fields.requiredString("provider").lowercased()
-        let model = try fields.string("model") ?? ""
-        if model.isEmpty && provider != "mock" {
-            throw AgentError(.invalidConfig, "\(path).model: required string is missing")
+        self = try readingConfig { () throws(FieldProblem) in
+            let fields = try FieldReader(json, at: path)
+            let provider = try fields.requiredString("provider").lowercased()
+            let model = try fields.string("model") ?? ""
+            if model.isEmpty && provider != "mock" { throw FieldProblem(fields.path("model"), .missing) }
+            let retries = try fields.parsed("max_retries", { $0.intValue.flatMap { (0...10).contains($0) ? Int($0) : nil } },
+                                            otherwise: { "expected an integer from 0 to 10, got \($0)" })
+            return ModelConfig(provider: provider, model: model, apiKey: try fields.string("api_key"),
+                               apiURL: try fields.string("api_url"),
+                               params: try fields.object("params")?.value ?? .emptyObject, maxRetries: retries ?? 2)
         }
-        var retries = 2
-        if let value = json["max_retries"], !value.isNull {
-            guard let count = value.intValue, (0...10).contains(count) else {
-                throw AgentError(.invalidConfig, "\(path).max_retries: expected an integer from 0 to 10, got \(value)")
-            }
-            retries = Int(count)
-        }
-        self.init(provider: provider, model: model, apiKey: try fields.string("api_key"),
-                  apiURL: try fields.string("api_url"), params: try fields.object("params") ?? .emptyObject,
-                  maxRetries: retries)
     }
 
     /// `provider/model`, as error messages name the model.

@@ -55,14 +55,14 @@ public struct WorkflowAgentExecutor: AgentExecutor {
 
 extension AgentError.Code {
     /// The contract's error kind for an agent failure.
-    var toolErrorKind: String {
+    var toolErrorKind: ToolError.Kind {
         switch self {
-        case .timeout: return ToolError.Kind.timeout.rawValue
-        case .canceled: return ToolError.Kind.canceled.rawValue
-        case .invalidInput, .invalidConfig: return ToolError.Kind.invalidInput.rawValue
-        case .toolNotFound, .unknownAction: return ToolError.Kind.notFound.rawValue
-        case .protocol: return ToolError.Kind.protocol.rawValue
-        default: return ToolError.Kind.toolError.rawValue
+        case .timeout: return .timeout
+        case .canceled: return .canceled
+        case .invalidInput, .invalidConfig: return .invalidInput
+        case .toolNotFound, .unknownAction: return .notFound
+        case .protocol: return .protocol
+        default: return .toolError
         }
     }
 }

@@ -1,3 +1,5 @@
+import SwitchyardJSON
+
 /// Go duration strings (`"30s"`, `"1m30s"`, `"500ms"`, `"1h"`), the format compozy files use.
 ///
 /// Hand-written because Foundation has no parser for Go's format and it is a dozen lines.
@@ -43,6 +45,16 @@ public enum GoDuration {
             text += fraction > 0 ? "\(Double(rest) + fraction)s" : "\(rest)s"
         }
         return text
+    }
+}
+
+extension FieldReader {
+    /// A Go duration member (`timeout: 30s`); `nil` when not given.
+    /// - Throws: `FieldProblem` `.invalid` naming the value and the expected format.
+    func duration(_ key: String) throws(FieldProblem) -> Duration? {
+        try parsed(key, { $0.stringValue.flatMap(GoDuration.parse) }, otherwise: {
+            "bad duration \($0.jsonString): expected a Go duration like \"30s\", \"1m30s\" or \"500ms\""
+        })
     }
 }
 

@@ -60,41 +60,45 @@ public struct ProjectConfig: Sendable {
 }
 
 /// `runtime:` — the project's runtime for tools without an `adapter`.
+///
+/// The engine reads only what the host needs to start the runtime adapter: where the tools
+/// module and the runtime binary are (paths it resolves against the project directory), the
+/// call deadline and the output limit. Every other option (`mode`, `workers`, `permissions`,
+/// ...) is the adapter's own: it travels in `raw` unchecked, and the adapter's config reader
+/// refuses a bad one, naming the field, when the adapter is created.
 public struct RuntimeConfig: Sendable {
-    /// `type`: `bun` (default), `node` or `deno`.
+    /// `type`: `bun` (default), `node` or `deno`; the adapter checks the value.
     public var type: String
     /// `entrypoint`: the module exporting the tools, relative to the project directory.
     public var entrypoint: String?
-    /// `permissions` (Deno-style flags), as written.
-    public var permissions: [String]
-    /// `mode`: `pooled` or `per_call`.
-    public var mode: String?
-    /// `workers`: pool size.
-    public var workers: Int?
-    /// `executable`: an explicit path to the runtime binary.
+    /// `executable`: an explicit path to the runtime binary, relative to the project directory.
     public var executable: String?
-    /// `tool_execution_timeout`.
+    /// `tool_execution_timeout`: the default deadline of each call.
     public var toolExecutionTimeout: Duration?
-    /// `max_output_bytes`.
+    /// `max_output_bytes`: the most output one call may produce.
     public var maxOutputBytes: Int?
-    /// The whole `runtime:` mapping as written, for adapters that read more.
+    /// The whole `runtime:` mapping as written, passed to the adapter.
     public var raw: JSONValue
 
-    /// Creates a runtime configuration.
-    public init(type: String = "bun", entrypoint: String? = nil, permissions: [String] = [],
-                mode: String? = nil, workers: Int? = nil, executable: String? = nil,
+    /// Creates a runtime configuration; the adapter's own options go in `raw`.
+    public init(type: String = "bun", entrypoint: String? = nil, executable: String? = nil,
                 toolExecutionTimeout: Duration? = nil, maxOutputBytes: Int? = nil,
                 raw: JSONValue = .emptyObject) {
         self.type = type
         self.entrypoint = entrypoint
-        self.permissions = permissions
-        self.mode = mode
-        self.workers = workers
         self.executable = executable
         self.toolExecutionTimeout = toolExecutionTimeout
         self.maxOutputBytes = maxOutputBytes
         self.raw = raw
     }
+
+    /// `mode` as written in `raw` (unchecked: the adapter refuses a bad one).
+    public var mode: String? { raw["mode"]?.stringValue }
+    /// `workers` as written in `raw` (unchecked: the adapter refuses a bad one).
+    public var workers: Int? { raw["workers"]?.intValue.flatMap { Int(exactly: $0) } }
+    /// `permissions` as written in `raw`, the strings among them (unchecked: the adapter
+    /// refuses a bad list).
+    public var permissions: [String] { raw["permissions"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 
 /// One `adapters:` entry: a library loaded with dlopen that serves `adapter: ID` tools.

@@ -168,7 +168,7 @@ struct TaskCompiler {
 
     mutating func compile(_ task: TaskConfig) -> CompiledTask {
         let path = task.path
-        func at(_ key: String) -> String { DocumentReader.join(path, key) }
+        func at(_ key: String) -> String { FieldReader.join(path, key) }
         var idTemplate: Template?
         if task.id.contains("{{") {
             do { idTemplate = try Template(parsing: task.id) } catch {

@@ -5,29 +5,35 @@ import SwitchyardRuntime
 public struct TaskFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
-    /// The `ToolError` kind (`timeout`, `tool_error`, ...) or `nil` for engine-level failures.
-    public var kind: String?
+    /// The `ToolError` kind (`timeout`, `tool_error`, ...; `store` for a failed checkpoint), or
+    /// `nil` for engine-level failures. Written as its raw value only in JSON and on stderr.
+    public var kind: ToolError.Kind?
 
     /// Creates a failure.
-    public init(_ message: String, kind: String? = nil) {
+    public init(_ message: String, kind: ToolError.Kind? = nil) {
         self.message = message
         self.kind = kind
     }
 
     /// `error[KIND]: message` for tool failures, else the message.
-    public var description: String { kind.map { "error[\($0)]: \(message)" } ?? message }
+    public var description: String { kind.map { "error[\($0.rawValue)]: \(message)" } ?? message }
 
     /// `{"message", "kind"?}`.
     public var json: JSONValue {
         var members: [String: JSONValue] = ["message": .string(message)]
-        if let kind { members["kind"] = .string(kind) }
+        if let kind { members["kind"] = .string(kind.rawValue) }
         return .object(members)
     }
 
     init(json: JSONValue?) {
         self.message = json?["message"]?.stringValue ?? json?.stringValue ?? json?.jsonString ?? "unknown error"
-        self.kind = json?["kind"]?.stringValue
+        self.kind = json?["kind"]?.stringValue.map(ToolError.Kind.init(rawValue:))
     }
+}
+
+extension ToolError.Kind {
+    /// Engine-only: the task's checkpoint could not be written to the store.
+    public static let store = ToolError.Kind(rawValue: "store")
 }
 
 /// The end of a workflow execution: what `switchyard run --json` prints.

@@ -44,20 +44,20 @@ extension ExecutionRun {
             } catch let failure as TaskFailure {
                 return Attempt(status: .failed, error: failure)
             } catch let error as ToolError {
-                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind.rawValue)
+                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind)
             } catch {
                 if Task.isCancelled { return .canceled }
                 return .failed("task \"\(id)\": agent \"\(agentID)\": \(error)")
             }
         }
         guard let tool = task.tool else {
-            return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: "not_found")
+            return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: .notFound)
         }
         guard let adapter = engine.adapters[tool.adapterKey] else {
             let which = tool.adapter.map { "adapter \"\($0)\"" } ?? "the project runtime"
             let error = ToolError(.notFound, "tool \"\(tool.id)\": \(which) is not available", toolID: tool.id)
             emit(.toolFailed(execID: execID, taskID: id, error: error))
-            return .failed("task \"\(id)\": \(error.message)", kind: error.kind.rawValue)
+            return .failed("task \"\(id)\": \(error.message)", kind: error.kind)
         }
         var env = workflow.env.merging(tool.env) { _, toolValue in toolValue }
         if let taskEnv = task.env {
@@ -84,7 +84,7 @@ extension ExecutionRun {
             emit(.toolFailed(execID: execID, taskID: id, error: toolError))
             var message = "task \"\(id)\": tool \"\(tool.id)\": \(toolError.message)"
             if let details = toolError.details, !details.isEmpty { message += " (\(details))" }
-            return .failed(message, kind: toolError.kind.rawValue,
+            return .failed(message, kind: toolError.kind,
                            status: toolError.kind == .timeout ? .timedOut : .failed)
         }
     }
@@ -155,7 +155,7 @@ extension ExecutionRun {
         case .timedOut:
             let limit = task.config.timeout.map(GoDuration.format) ?? ""
             var attempt = Attempt.failed("wait \"\(id)\" timed out after \(limit) waiting for signal \"\(name)\"",
-                                         kind: "timeout", status: .timedOut)
+                                         kind: .timeout, status: .timedOut)
             attempt.output = ["timed_out": true]
             attempt.next = task.config.onTimeout
             return attempt

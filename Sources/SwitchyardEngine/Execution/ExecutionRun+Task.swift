@@ -14,11 +14,11 @@ struct Attempt: Sendable {
     /// Aggregate tasks compute their output from `outputs:` themselves.
     var skipOutputsTransform = false
 
-    static func failed(_ message: String, kind: String? = nil, status: ExecutionStatus = .failed) -> Attempt {
+    static func failed(_ message: String, kind: ToolError.Kind? = nil, status: ExecutionStatus = .failed) -> Attempt {
         Attempt(status: status, error: TaskFailure(message, kind: kind))
     }
 
-    static let canceled = Attempt(status: .canceled, error: TaskFailure("the task was canceled", kind: "canceled"))
+    static let canceled = Attempt(status: .canceled, error: TaskFailure("the task was canceled", kind: .canceled))
 }
 
 extension ExecutionRun {
@@ -65,7 +65,7 @@ extension ExecutionRun {
             try await recordEvenIfCanceled { try await store.saveTask(finished) }
         } catch {
             attempt.status = .failed
-            attempt.error = TaskFailure("cannot checkpoint task \"\(id)\": \(error)", kind: "store")
+            attempt.error = TaskFailure("cannot checkpoint task \"\(id)\": \(error)", kind: .store)
         }
         emit(.taskFinished(execID: execID, taskID: id, path: path, status: attempt.status, error: attempt.error))
         return TaskOutcome(id: id, path: path, status: attempt.status, input: input, output: attempt.output,
@@ -102,7 +102,7 @@ extension ExecutionRun {
         while true {
             let taskTimeout = deadline.map(GoDuration.format) ?? ""
             var (attempt, _) = await withDeadline(deadline, onTimeout: {
-                Attempt.failed("task \"\(id)\" timed out after \(taskTimeout)", kind: "timeout", status: .timedOut)
+                Attempt.failed("task \"\(id)\" timed out after \(taskTimeout)", kind: .timeout, status: .timedOut)
             }) {
                 await self.body(task, id: id, path: path, parentExecID: taskExecID, input: input, scope: scope)
             }
@@ -129,12 +129,12 @@ extension ExecutionRun {
         if let error = members["error"], Predicate.truthy(error) {
             let message = error.stringValue ?? error["message"]?.stringValue ?? error.jsonString
             failed.status = .failed
-            failed.error = TaskFailure("task \"\(id)\" returned an error: \(message)", kind: "tool_error")
+            failed.error = TaskFailure("task \"\(id)\" returned an error: \(message)", kind: .toolError)
             return failed
         }
         if members["success"] == .bool(false) {
             failed.status = .failed
-            failed.error = TaskFailure("task \"\(id)\" returned success: false", kind: "tool_error")
+            failed.error = TaskFailure("task \"\(id)\" returned success: false", kind: .toolError)
             return failed
         }
         return attempt

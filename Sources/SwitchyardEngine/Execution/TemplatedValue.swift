@@ -34,7 +34,7 @@ indirect enum TemplatedValue: Sendable {
         case .object(let members):
             var compiled: [String: TemplatedValue] = [:]
             for (key, item) in members {
-                compiled[key] = compile(item, at: DocumentReader.join(path, key), file: file, problems: &problems)
+                compiled[key] = compile(item, at: FieldReader.join(path, key), file: file, problems: &problems)
             }
             if compiled.values.allSatisfy(\.isLiteral) { return .literal(value) }
             return .object(compiled)

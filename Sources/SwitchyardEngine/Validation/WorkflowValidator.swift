@@ -1,3 +1,5 @@
+import SwitchyardJSON
+
 /// The whole-workflow checks that need more than one field: unknown task ids in transitions and
 /// routes, duplicate task ids, cycles, plus everything the compiler finds (template and
 /// condition syntax, unknown tools and agents).
@@ -10,7 +12,7 @@ enum WorkflowValidator {
         func collect(_ task: TaskConfig) {
             if !task.id.contains("{{"), !task.id.isEmpty {
                 if let earlier = seen[task.id] {
-                    problems.append(ConfigError(file: file, path: DocumentReader.join(task.path, "id"),
+                    problems.append(ConfigError(file: file, path: FieldReader.join(task.path, "id"),
                                                 reason: "duplicate task id \"\(task.id)\" (first at \(earlier))"))
                 } else {
                     seen[task.id] = task.path
@@ -34,11 +36,11 @@ enum WorkflowValidator {
             }
         }
         func checkTransitions(_ task: TaskConfig, owner: String) {
-            checkTarget(task.onSuccess?.next, at: DocumentReader.join(task.path, "on_success.next"), from: owner)
-            checkTarget(task.onError?.next, at: DocumentReader.join(task.path, "on_error.next"), from: owner)
-            checkTarget(task.onTimeout, at: DocumentReader.join(task.path, "on_timeout"), from: owner)
+            checkTarget(task.onSuccess?.next, at: FieldReader.join(task.path, "on_success.next"), from: owner)
+            checkTarget(task.onError?.next, at: FieldReader.join(task.path, "on_error.next"), from: owner)
+            checkTarget(task.onTimeout, at: FieldReader.join(task.path, "on_timeout"), from: owner)
             for route in task.routes {
-                let path = DocumentReader.join(DocumentReader.join(task.path, "routes"), route.key)
+                let path = FieldReader.join(FieldReader.join(task.path, "routes"), route.key)
                 switch route.target {
                 case .taskID(let id): checkTarget(id, at: path, from: owner)
                 case .inline(let inline): checkTransitions(inline, owner: owner)

@@ -1,0 +1,87 @@
+import Foundation
+import SwitchyardJSON
+
+extension DocumentDecoder {
+    /// Decodes the project file (its workflows are read separately, one decoder per file).
+    mutating func project(_ document: JSONValue, directory: String) -> ProjectConfig {
+        let root = mapping(document, at: "") ?? FieldReader(members: [:])
+        var project = ProjectConfig(
+            name: string(root, "name") ?? URL(fileURLWithPath: directory).lastPathComponent,
+            version: string(root, "version") ?? "", directory: directory, file: file)
+        project.env = stringMap(root, "env")
+        project.models = array(root, "models")
+        if let runtime = mapping(root, "runtime") {
+            project.runtime = self.runtime(runtime)
+        }
+        var seenTools: Set<String> = []
+        for (path, value) in elements(root, "tools") {
+            guard let tool = tool(value, at: path) else { continue }
+            if !seenTools.insert(tool.id).inserted { fail(FieldReader.join(path, "id"), "duplicate tool id \"\(tool.id)\"") }
+            project.tools.append(tool)
+        }
+        var seenAdapters: Set<String> = []
+        for (path, value) in elements(root, "adapters") {
+            guard let entry = mapping(value, at: path) else { continue }
+            let id = string(entry, "id", required: true) ?? ""
+            let library = string(entry, "library", required: true) ?? ""
+            if ["runtime", "ffi"].contains(id) { fail(entry.path("id"), "\"\(id)\" is reserved") }
+            if !seenAdapters.insert(id).inserted { fail(entry.path("id"), "duplicate adapter id \"\(id)\"") }
+            project.adapters.append(AdapterConfig(id: id, library: library, config: entry.members["config"] ?? .emptyObject))
+        }
+        _ = array(root, "workflows")
+        return project
+    }
+
+    /// `runtime:`: only what the host needs (where the tools module and the runtime binary are,
+    /// the call deadline, the output limit). Every other option (`mode`, `workers`,
+    /// `permissions`, ...) belongs to the runtime adapter, which checks it when it is created.
+    mutating func runtime(_ fields: FieldReader) -> RuntimeConfig {
+        RuntimeConfig(
+            type: string(fields, "type") ?? "bun", entrypoint: string(fields, "entrypoint"),
+            executable: string(fields, "executable"),
+            toolExecutionTimeout: duration(fields, "tool_execution_timeout"),
+            maxOutputBytes: int(fields, "max_output_bytes"), raw: fields.value)
+    }
+
+    mutating func tool(_ value: JSONValue, at path: String) -> ToolConfig? {
+        guard let fields = mapping(value, at: path) else { return nil }
+        var tool = ToolConfig(id: string(fields, "id", required: true) ?? "", file: file)
+        tool.description = string(fields, "description") ?? ""
+        tool.input = fields.members["input"]
+        tool.output = fields.members["output"]
+        tool.config = fields.members["config"] ?? .emptyObject
+        tool.env = stringMap(fields, "env")
+        tool.timeout = duration(fields, "timeout")
+        tool.adapter = string(fields, "adapter")
+        tool.ffi = fields.members["ffi"]
+        if tool.adapter == "ffi", tool.ffi == nil { fail(fields.path("ffi"), "is required for an adapter: ffi tool") }
+        return tool
+    }
+
+    mutating func workflow(_ document: JSONValue) -> WorkflowConfig? {
+        guard let root = mapping(document, at: "") else { return nil }
+        var workflow = WorkflowConfig(id: string(root, "id", required: true) ?? "", file: file)
+        workflow.version = string(root, "version") ?? ""
+        workflow.description = string(root, "description") ?? ""
+        if let config = mapping(root, "config") {
+            workflow.inputSchema = config.members["input"]
+            workflow.env = stringMap(config, "env")
+            workflow.timeout = duration(config, "timeout")
+        }
+        if workflow.timeout == nil { workflow.timeout = duration(root, "timeout") }
+        for (path, value) in elements(root, "tools") {
+            if let tool = tool(value, at: path) { workflow.tools.append(tool) }
+        }
+        workflow.agents = array(root, "agents")
+        for (index, agent) in workflow.agents.enumerated() where agent["id"]?.stringValue == nil {
+            fail(FieldReader.join(FieldReader.join(root.path("agents"), index: index), "id"), "is required")
+        }
+        workflow.triggers = array(root, "triggers")
+        for (path, value) in elements(root, "tasks") {
+            if let task = task(value, at: path) { workflow.tasks.append(task) }
+        }
+        if workflow.tasks.isEmpty, problems.isEmpty { fail("tasks", "a workflow needs at least one task") }
+        workflow.outputs = root.members["outputs"]
+        return workflow
+    }
+}

@@ -1,0 +1,121 @@
+import SwitchyardJSON
+
+extension DocumentDecoder {
+    /// Decodes one task. `templatedID` allows a templated id (a collection's `task`).
+    mutating func task(_ value: JSONValue, at path: String, templatedID: Bool = false) -> TaskConfig? {
+        guard let fields = mapping(value, at: path) else {
+            if value.isNull { fail(path, "expected a task mapping, found null") }
+            return nil
+        }
+        let id = string(fields, "id", required: !templatedID) ?? (templatedID ? "{{ .index }}" : "")
+        let type = enumValue(fields, "type", as: TaskType.self) ?? .basic
+        var task = TaskConfig(id: id, type: type, path: path)
+        task.raw = value
+        task.with = fields.members["with"]
+        task.env = stringMap(fields, "env")
+        task.outputs = fields.members["outputs"]
+        task.onSuccess = transition(fields, "on_success")
+        task.onError = transition(fields, "on_error")
+        task.isFinal = bool(fields, "final") ?? false
+        task.timeout = duration(fields, "timeout")
+        task.retryPolicy = retryPolicy(fields)
+        task.condition = string(fields, "condition")
+        task.sleep = duration(fields, "sleep")
+        task.tool = reference(fields, "tool")
+        task.agent = reference(fields, "agent")
+        task.action = string(fields, "action")
+        task.prompt = string(fields, "prompt")
+        task.strategy = enumValue(fields, "strategy", as: ParallelStrategy.self) ?? .waitAll
+        task.maxWorkers = int(fields, "max_workers")
+        if let workers = task.maxWorkers, workers < 0 { fail(fields.path("max_workers"), "must be 0 or more") }
+        task.items = fields.members["items"]
+        task.filter = string(fields, "filter")
+        task.itemVar = string(fields, "item_var") ?? "item"
+        task.indexVar = string(fields, "index_var") ?? "index"
+        task.mode = enumValue(fields, "mode", as: CollectionMode.self) ?? .parallel
+        task.batch = int(fields, "batch")
+        task.waitFor = string(fields, "wait_for")
+        task.onTimeout = string(fields, "on_timeout")
+
+        for (childPath, child) in elements(fields, "tasks") {
+            if let child = self.task(child, at: childPath) { task.tasks.append(child) }
+        }
+        if let template = fields["task"] {
+            task.task = self.task(template, at: fields.path("task"), templatedID: true)
+        }
+        if let processor = fields["processor"] {
+            task.processor = self.task(processor, at: fields.path("processor"), templatedID: true)
+        }
+        if let routes = mapping(fields, "routes") {
+            for key in routes.members.keys.sorted() {
+                let routePath = routes.path(key)
+                switch routes.members[key]! {
+                case .string(let target): task.routes.append(Route(key: key, target: .taskID(target)))
+                case .object:
+                    if let inline = self.task(routes.members[key]!, at: routePath) {
+                        task.routes.append(Route(key: key, target: .inline(inline)))
+                    }
+                default: fail(routePath, "expected a task id or an inline task")
+                }
+            }
+        }
+        if let signal = mapping(fields, "signal") {
+            let id = string(signal, "id", required: true) ?? ""
+            task.signal = SignalSpec(id: id, payload: signal.members["payload"] ?? .emptyObject)
+        }
+        checkTypeFields(task, fields)
+        return task
+    }
+
+    private mutating func checkTypeFields(_ task: TaskConfig, _ fields: FieldReader) {
+        switch task.type {
+        case .basic:
+            if task.tool == nil, task.agent == nil {
+                fail(fields.path, "a basic task needs a tool or an agent")
+            }
+            if task.tool != nil, task.agent != nil { fail(fields.path, "a basic task has either a tool or an agent, not both") }
+        case .router:
+            if task.condition == nil { fail(fields.path("condition"), "is required for a router") }
+            if !fields.contains("routes") { fail(fields.path("routes"), "is required for a router") }
+        case .parallel, .composite:
+            if task.tasks.isEmpty, !fields.contains("tasks") {
+                fail(fields.path("tasks"), "is required for a \(task.type.rawValue) task")
+            }
+        case .collection:
+            if task.items == nil { fail(fields.path("items"), "is required for a collection") }
+            if !fields.contains("task") { fail(fields.path("task"), "is required for a collection") }
+            if let batch = task.batch, batch < 0 { fail(fields.path("batch"), "must be 0 or more") }
+        case .aggregate:
+            if task.outputs == nil { fail(fields.path("outputs"), "is required for an aggregate task") }
+        case .wait:
+            if task.waitFor == nil { fail(fields.path("wait_for"), "is required for a wait task") }
+        case .signal:
+            if !fields.contains("signal") { fail(fields.path("signal"), "is required for a signal task") }
+        }
+    }
+
+    private mutating func transition(_ fields: FieldReader, _ key: String) -> Transition? {
+        guard let members = mapping(fields, key) else { return nil }
+        return Transition(next: string(members, "next"), with: members.members["with"])
+    }
+
+    private mutating func retryPolicy(_ fields: FieldReader) -> RetryPolicy? {
+        let config = mapping(fields, "config") ?? FieldReader(members: [:], at: fields.path("config"))
+        if let policy = mapping(config, "retry_policy") {
+            var result = RetryPolicy(maximumAttempts: int(policy, "maximum_attempts") ?? 3)
+            if let initial = duration(policy, "initial_interval") { result.initialInterval = initial }
+            if let coefficient = policy.members["backoff_coefficient"] {
+                if let factor = coefficient.doubleValue, factor >= 1 { result.backoffCoefficient = factor }
+                else { fail(policy.path("backoff_coefficient"), "expected a number of at least 1") }
+            }
+            result.maximumInterval = duration(policy, "maximum_interval")
+            if result.maximumAttempts < 1 { fail(policy.path("maximum_attempts"), "must be at least 1") }
+            return result
+        }
+        if let retries = int(fields, "retries") {
+            if retries < 0 { fail(fields.path("retries"), "must be 0 or more") }
+            return RetryPolicy(maximumAttempts: max(1, retries + 1))
+        }
+        return nil
+    }
+}
