@@ -4,9 +4,9 @@ import SwitchyardJSON
 /// `runtime:` block). Unknown keys are ignored; a bad value names its field.
 struct BunAdapterConfiguration: Sendable {
     /// Which JavaScript runtime runs the tools.
-    enum RuntimeKind: String, Sendable { case bun, node, deno }
+    enum RuntimeKind: String, Sendable, CaseIterable { case bun, node, deno }
     /// Warm workers shared by calls, or a fresh process per call.
-    enum Mode: String, Sendable { case pooled, perCall = "per_call" }
+    enum Mode: String, Sendable, CaseIterable { case pooled, perCall = "per_call" }
 
     var runtime: RuntimeKind = .bun
     var entrypoint: String
@@ -31,32 +31,25 @@ struct BunAdapterConfiguration: Sendable {
         do { root = try JSONValue(parsing: bytes) } catch {
             throw .invalid("bun adapter config: not JSON: \(error)")
         }
-        guard let object = root.objectValue else {
+        guard let fields = try? FieldReader(root) else {
             throw .invalid("bun adapter config: expected a JSON object, got \(root.typeName)")
         }
-        func field(_ name: String) -> JSONValue? {
-            guard let value = object[name], !value.isNull else { return nil }
-            return value
+        func check<Value>(expected: String? = nil,
+                          _ read: () throws(FieldProblem) -> Value) throws(AdapterFailure) -> Value {
+            do { return try read() } catch { throw Self.failure(error, expected: expected) }
         }
         func string(_ name: String) throws(AdapterFailure) -> String? {
-            guard let value = field(name) else { return nil }
-            guard let text = value.stringValue else {
-                throw .invalid("bun adapter config: `\(name)` must be a string, got \(value.typeName)")
-            }
-            return text
+            try check { () throws(FieldProblem) in try fields.string(name) }
         }
-        func integer(_ name: String, minimum: Int64) throws(AdapterFailure) -> Int64? {
-            guard let value = field(name) else { return nil }
-            guard let number = value.intValue, number >= minimum else {
+        func integer(_ name: String, minimum: Int) throws(AdapterFailure) -> Int? {
+            guard let value = fields[name] else { return nil }
+            guard let number = try? fields.int(name), number >= minimum else {
                 throw .invalid("bun adapter config: `\(name)` must be an integer >= \(minimum), got \(value)")
             }
             return number
         }
 
-        if let type = try string("type") {
-            guard let kind = RuntimeKind(rawValue: type) else {
-                throw .invalid("bun adapter config: `type` must be bun, node or deno, got \"\(type)\"")
-            }
+        if let kind = try check({ () throws(FieldProblem) in try fields.oneOf("type", as: RuntimeKind.self) }) {
             runtime = kind
         }
         guard let entrypoint = try string("entrypoint"), !entrypoint.isEmpty else {
@@ -67,45 +60,51 @@ struct BunAdapterConfiguration: Sendable {
         }
         self.entrypoint = entrypoint
         executable = try string("executable").flatMap { $0.isEmpty ? nil : $0 }
-        if let mode = try string("mode") {
-            guard let parsed = Mode(rawValue: mode) else {
-                throw .invalid("bun adapter config: `mode` must be pooled or per_call, got \"\(mode)\"")
-            }
-            self.mode = parsed
+        if let mode = try check({ () throws(FieldProblem) in try fields.oneOf("mode", as: Mode.self) }) {
+            self.mode = mode
         }
-        workers = Int(try integer("workers", minimum: 1) ?? Int64(workers))
-        maxCallsPerWorker = Int(try integer("max_calls_per_worker", minimum: 1) ?? Int64(maxCallsPerWorker))
-        maxWorkerMemoryMB = Int(try integer("max_worker_memory_mb", minimum: 1) ?? Int64(maxWorkerMemoryMB))
-        maxInflightPerWorker = Int(try integer("max_inflight_per_worker", minimum: 1) ?? Int64(maxInflightPerWorker))
-        toolExecutionTimeoutMS = try integer("tool_execution_timeout_ms", minimum: 0) ?? toolExecutionTimeoutMS
-        maxOutputBytes = Int(try integer("max_output_bytes", minimum: 1) ?? Int64(maxOutputBytes))
-        maxStderrBytes = Int(try integer("max_stderr_bytes", minimum: 0) ?? Int64(maxStderrBytes))
-        killGraceMS = Int(try integer("kill_grace_ms", minimum: 0) ?? Int64(killGraceMS))
-        if let value = field("permissions") {
-            guard let list = value.arrayValue else {
-                throw .invalid("bun adapter config: `permissions` must be an array of strings")
+        workers = try integer("workers", minimum: 1) ?? workers
+        maxCallsPerWorker = try integer("max_calls_per_worker", minimum: 1) ?? maxCallsPerWorker
+        maxWorkerMemoryMB = try integer("max_worker_memory_mb", minimum: 1) ?? maxWorkerMemoryMB
+        maxInflightPerWorker = try integer("max_inflight_per_worker", minimum: 1) ?? maxInflightPerWorker
+        toolExecutionTimeoutMS = try integer("tool_execution_timeout_ms", minimum: 0).map(Int64.init) ?? toolExecutionTimeoutMS
+        maxOutputBytes = try integer("max_output_bytes", minimum: 1) ?? maxOutputBytes
+        maxStderrBytes = try integer("max_stderr_bytes", minimum: 0) ?? maxStderrBytes
+        killGraceMS = try integer("kill_grace_ms", minimum: 0) ?? killGraceMS
+        let flags = try check(expected: "an array of strings") { () throws(FieldProblem) in try fields.elements("permissions") }
+        permissions = try flags.map { (path, item) throws(AdapterFailure) -> String in
+            guard let flag = item.stringValue, flag.hasPrefix("--allow-") || flag.hasPrefix("--deny-") else {
+                throw .invalid("bun adapter config: `\(path)` must be a Deno flag like \"--allow-read\", got \(item)")
             }
-            permissions = try list.enumerated().map { (index, item) throws(AdapterFailure) -> String in
-                guard let flag = item.stringValue, flag.hasPrefix("--allow-") || flag.hasPrefix("--deny-") else {
-                    throw .invalid("bun adapter config: `permissions[\(index)]` must be a Deno flag like \"--allow-read\", got \(item)")
-                }
-                return flag
-            }
+            return flag
         }
         projectDirectory = try string("project_dir")
-        if let value = field("env") {
-            guard let members = value.objectValue else {
-                throw .invalid("bun adapter config: `env` must be an object of strings")
-            }
-            for (key, item) in members {
-                guard let text = item.stringValue else {
-                    throw .invalid("bun adapter config: `env.\(key)` must be a string, got \(item.typeName)")
+        if let env = try check(expected: "an object of strings", { () throws(FieldProblem) in try fields.object("env") }) {
+            for key in env.members.keys {
+                guard let text = env.members[key]?.stringValue else {
+                    throw Self.failure(FieldProblem(env.path(key), .wrongType(expected: .string, found: env.members[key]!)))
                 }
                 if let problem = EnvironmentRules.problem(key: key, value: text) {
-                    throw .invalid("bun adapter config: `env.\(key)`: \(problem)")
+                    throw .invalid("bun adapter config: `\(env.path(key))`: \(problem)")
                 }
                 environment[key] = text
             }
+        }
+    }
+
+    /// A reader's refusal in this adapter's words: ``bun adapter config: `FIELD` must be ...``.
+    /// - Parameter expected: What to say the field must be instead of naming its JSON type.
+    private static func failure(_ problem: FieldProblem, expected: String? = nil) -> AdapterFailure {
+        let field = "bun adapter config: `\(problem.path)`"
+        switch problem.reason {
+        case .wrongType(let type, let found):
+            if let expected { return .invalid("\(field) must be \(expected)") }
+            return .invalid("\(field) must be \(type.jsonPhrase), got \(found.typeName)")
+        case .notOneOf(_, let found, let allowed):
+            let choices = allowed.dropLast().joined(separator: ", ") + " or " + (allowed.last ?? "")
+            return .invalid("\(field) must be \(choices), got \"\(found)\"")
+        case .missing, .empty: return .invalid("\(field) is required")
+        case .invalid(let text): return .invalid("\(field) \(text)")
         }
     }
 
