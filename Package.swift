@@ -123,22 +123,33 @@ let package = Package(
         // MARK: Adapters. Each is loaded with dlopen by the host; none is linked into it.
         .target(name: "TextKitAdapter", path: "Plugins/textkit", exclude: ["Makefile", "build"],
                 cSettings: [.headerSearchPath("../../include")] + strictC),
+        // What every Swift adapter shares: the entry handshake, the host-table wrapper, the
+        // instance box. Linked into the adapter libraries only; the host never depends on it.
+        .target(
+            name: "SwitchyardAdapterKit", dependencies: ["SwitchyardABI", "SwitchyardJSON"],
+            path: "Sources/SwitchyardAdapterKit", swiftSettings: strict),
         // The ffi adapter: declared signatures parsed, marshaled and called (Core), behind the C ABI.
         .target(
             name: "FFIAdapterCore", dependencies: ["SwitchyardFFI", "SwitchyardJSON"],
             path: "Plugins/ffi/Core", swiftSettings: strict),
         .target(
             name: "FFIAdapter",
-            dependencies: ["SwitchyardABI", "FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
+            dependencies: ["SwitchyardABI", "SwitchyardAdapterKit", "FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
             path: "Plugins/ffi/Adapter", swiftSettings: strict),
         .target(
             name: "BunAdapter",
             dependencies: [
-                "SwitchyardABI", "SwitchyardJSON",
+                "SwitchyardABI", "SwitchyardAdapterKit", "SwitchyardJSON",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            path: "Plugins/bun", swiftSettings: strict),
+            path: "Plugins/bun",
+            // The worker JavaScript, as real files compiled into the library (WorkerScript.swift).
+            resources: [
+                .embedInCode("js/worker.mjs"), .embedInCode("js/convention.js"),
+                .embedInCode("js/per-call.mjs"), .embedInCode("js/per-call-helpers.mjs"),
+            ],
+            swiftSettings: strict),
 
         // MARK: Tests
         .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardJSON"], swiftSettings: strict),
@@ -161,7 +172,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "BunAdapterTests",
-            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardEngineTests",

@@ -1,3 +1,4 @@
+import SwitchyardAdapterKit
 import SwitchyardJSON
 
 /// One instance's settings, parsed from the `create` config JSON (built from the project's

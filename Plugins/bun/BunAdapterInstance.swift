@@ -2,11 +2,12 @@
 import Glibc
 #endif
 import SwitchyardABI
+import SwitchyardAdapterKit
 import SwitchyardJSON
 import Synchronization
 
 /// One adapter instance: a runtime, an entrypoint, a mode, and the calls in flight.
-final class BunAdapterInstance: Sendable {
+final class BunAdapterInstance: AdapterInstance {
     let host: HostConnection
     let configuration: BunAdapterConfiguration
     private let script: WorkerScriptFile

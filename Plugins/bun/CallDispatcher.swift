@@ -1,3 +1,5 @@
+import SwitchyardAdapterKit
+
 /// Runs calls on processes: a warm pool (`pooled`) or a fresh process each (`per_call`).
 protocol CallDispatcher: Sendable {
     /// Starts the call; its terminal frame comes later (or at once when it cannot start).
@@ -28,7 +30,7 @@ final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendab
         }
         let worker: WorkerProcess
         do { worker = try WorkerProcess(launch: launch, observer: self, serial: serial) } catch {
-            call.fail("crashed", error.message)
+            call.fail(.crashed, error.message)
             return
         }
         running.withLock { $0[ObjectIdentifier(worker)] = worker }
@@ -65,7 +67,7 @@ final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendab
     func workerExited(_ worker: WorkerProcess, undelivered: [ToolCall]) {
         _ = running.withLock { $0.removeValue(forKey: ObjectIdentifier(worker)) }
         for call in undelivered {
-            call.fail("crashed", "the \(launch.runtimeName) process for tool \"\(call.toolID)\" exited before reading its request")
+            call.fail(.crashed, "the \(launch.runtimeName) process for tool \"\(call.toolID)\" exited before reading its request")
         }
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwitchyardAdapterKit
 import Synchronization
 
 /// Finds the runtime binary once per instance, in the order CONTRACT.md fixes for Bun:

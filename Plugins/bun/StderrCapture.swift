@@ -2,8 +2,11 @@ import SwitchyardABI
 
 /// A process's stderr: split into lines for the host log and kept, bounded, for error details.
 ///
-/// Keeps the LAST `limit` bytes (the tail explains a crash better than the head). Owned by the
-/// process's I/O thread while it runs, read by the finisher after that thread ended.
+/// Keeps the LAST `limit` bytes (the tail explains a crash better than the head). The host log
+/// gets the FIRST lines of each call, up to `logLineBudget` lines and `logByteBudget` bytes; the
+/// rest is counted and reported in one line when the call ends (`endCall`), so a tool flooding
+/// stderr cannot flood the host's log. Owned by the process's I/O thread while it runs, read by
+/// the finisher after that thread ended.
 struct StderrCapture {
     private let limit: Int
     private var ring: [UInt8] = []
@@ -11,6 +14,12 @@ struct StderrCapture {
     private(set) var droppedBytes = 0
     private var line: [UInt8] = []
     private static let maxLogLine = 16 * 1024
+    /// Lines of one call's stderr that reach the host log.
+    static let logLineBudget = 1_000
+    /// Bytes of one call's stderr that reach the host log.
+    static let logByteBudget = 256 * 1024
+    private var logged = (lines: 0, bytes: 0)
+    private var unlogged = (lines: 0, bytes: 0)
 
     init(limit: Int) {
         self.limit = limit
@@ -31,27 +40,61 @@ struct StderrCapture {
             if rest.count > room {
                 // An endless line still reaches the log, in pieces.
                 line.append(contentsOf: rest.prefix(room))
-                line.withUnsafeBytes(log)
-                line.removeAll(keepingCapacity: true)
+                forwardLine(log: log)
             } else {
                 line.append(contentsOf: rest)
             }
         }
     }
 
-    /// Sends a last unterminated line to the log.
+    /// Sends a last unterminated line to the log, then the drop notice if any.
     mutating func finish(log: (UnsafeRawBufferPointer) -> Void) {
-        if !line.isEmpty { line.withUnsafeBytes(log) }
+        if !line.isEmpty { forwardLine(log: log) }
         line = []
+        endCall(log: log)
+    }
+
+    /// A call ended: says how much of its stderr the log did not get, and renews the budget for
+    /// the next call. (A pooled worker's calls share one stderr, so a call's budget is the
+    /// stderr between two call ends; per_call, it is the process's.)
+    mutating func endCall(log: (UnsafeRawBufferPointer) -> Void) {
+        if unlogged.lines > 0 {
+            var notice = "dropped \(unlogged.lines) lines (\(unlogged.bytes) bytes) of stderr: the log takes "
+                + "\(Self.logLineBudget) lines (\(Self.logByteBudget) bytes) of a call's stderr"
+            notice.withUTF8 { log(UnsafeRawBufferPointer($0)) }
+        }
+        logged = (0, 0)
+        unlogged = (0, 0)
     }
 
     private mutating func flushLine(_ piece: UnsafeRawBufferPointer, log: (UnsafeRawBufferPointer) -> Void) {
         if line.isEmpty {
-            log(UnsafeRawBufferPointer(rebasing: piece.prefix(Self.maxLogLine)))
+            forward(UnsafeRawBufferPointer(rebasing: piece.prefix(Self.maxLogLine)), log: log)
         } else {
             line.append(contentsOf: piece.prefix(max(0, Self.maxLogLine - line.count)))
-            line.withUnsafeBytes(log)
-            line.removeAll(keepingCapacity: true)
+            forwardLine(log: log)
+        }
+    }
+
+    /// Logs the assembled `line` and empties it.
+    private mutating func forwardLine(log: (UnsafeRawBufferPointer) -> Void) {
+        // Moved out while it is read (`forward` mutates self); moved back to keep its capacity.
+        var assembled: [UInt8] = []
+        swap(&assembled, &line)
+        assembled.withUnsafeBytes { forward($0, log: log) }
+        assembled.removeAll(keepingCapacity: true)
+        line = assembled
+    }
+
+    /// One line to the log, within the call's budget; once it is spent, the rest is counted.
+    private mutating func forward(_ text: UnsafeRawBufferPointer, log: (UnsafeRawBufferPointer) -> Void) {
+        if unlogged.lines == 0, logged.lines < Self.logLineBudget, logged.bytes + text.count <= Self.logByteBudget {
+            logged.lines += 1
+            logged.bytes += text.count
+            log(text)
+        } else {
+            unlogged.lines += 1
+            unlogged.bytes += text.count
         }
     }
 

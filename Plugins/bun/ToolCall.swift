@@ -1,5 +1,5 @@
 import SwitchyardABI
-import SwitchyardJSON
+import SwitchyardAdapterKit
 import Synchronization
 
 /// Where a call's frames go: the host (a real call) or the adapter itself (`describe`).
@@ -20,13 +20,6 @@ struct HostFrameSink: FrameSink {
 
 /// One started call: its request line, deadline, and the "exactly one terminal frame" guard.
 final class ToolCall: Sendable {
-    /// How the call ends when the adapter (not the tool) decides its outcome.
-    struct Failure: Sendable {
-        var kind: String
-        var message: String
-        var details: String?
-    }
-
     /// The id the worker protocol uses: adapter-assigned, unique for the instance's life (host
     /// call ids may be reused after release).
     let wireID: UInt64
@@ -106,16 +99,14 @@ final class ToolCall: Sendable {
         return false
     }
 
-    /// Ends the call with an adapter-made ERROR frame, unless it already ended.
-    func fail(_ failure: Failure) {
-        var members: [String: JSONValue] = ["kind": .string(failure.kind), "message": .string(failure.message)]
-        if let details = failure.details, !details.isEmpty { members["details"] = .string(details) }
-        let bytes = JSONValue.object(members).jsonBytes
-        _ = bytes.withUnsafeBytes { forward(kind: SY_FRAME_ERROR, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: $0) }
+    /// Ends the call with an adapter-made ERROR frame (the adapter, not the tool, decided the
+    /// outcome), unless it already ended.
+    func fail(_ failure: ErrorFrame) {
+        _ = failure.jsonBytes.withUnsafeBytes { forward(kind: SY_FRAME_ERROR, flags: SY_FRAME_FLAG_END_OF_STREAM, bytes: $0) }
     }
 
-    func fail(_ kind: String, _ message: String, details: String? = nil) {
-        fail(Failure(kind: kind, message: message, details: details))
+    func fail(_ kind: ErrorFrameKind, _ message: String, details: String? = nil) {
+        fail(ErrorFrame(kind, message, details: details))
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import SwitchyardAdapterKit
 
 /// `pooled`: `workers` warm processes, several calls in flight on each, recycled after
 /// `max_calls_per_worker` calls or above the memory ceiling.
@@ -107,14 +108,14 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
     private func run(_ call: ToolCall, _ placement: Placement) {
         switch placement {
         case .rejected(let message):
-            call.fail("crashed", message)
+            call.fail(.crashed, message)
         case .queued:
             if let deadline = call.deadline {
                 let delay = deadline - ContinuousClock.now
                 let nanoseconds = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
                 DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
                     if removeQueued(call) {
-                        call.fail("timeout", "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms while waiting for a free \(launch.runtimeName) worker")
+                        call.fail(.timeout, "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms while waiting for a free \(launch.runtimeName) worker")
                     }
                 }
             }
@@ -149,7 +150,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         let (ended, worker) = call.markCanceled()
         if ended { return }
         if removeQueued(call) {
-            call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled before a worker took it")
+            call.fail(.canceled, "the call to tool \"\(call.toolID)\" was canceled before a worker took it")
             return
         }
         worker?.cancel(call)
@@ -227,7 +228,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         if replace { replenish() } else { drainQueue() }
         for call in undelivered {
             if call.cancelRequested {
-                call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled before a worker took it")
+                call.fail(.canceled, "the call to tool \"\(call.toolID)\" was canceled before a worker took it")
             } else {
                 submit(call)
             }
@@ -240,7 +241,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
             defer { state.queue = [] }
             return (state.queue, state.entries.values.map(\.worker))
         }
-        for call in queued { call.fail("canceled", "the adapter instance was destroyed") }
+        for call in queued { call.fail(.canceled, "the adapter instance was destroyed") }
         for worker in workers { worker.stop(.shutdown) }
         for worker in workers { _ = worker.exited.wait(milliseconds: 30_000) }
     }

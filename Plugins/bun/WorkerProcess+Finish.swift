@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Subprocess
 import SwitchyardABI
+import SwitchyardAdapterKit
 
 extension WorkerProcess {
     /// Runs after the process was reaped and the I/O thread ended: every call still owed a
@@ -26,30 +27,30 @@ extension WorkerProcess {
                 continue
             }
             if call.cancelRequested {
-                call.fail("canceled", "the call to tool \"\(call.toolID)\" was canceled; its \(runtime) process group was stopped")
+                call.fail(.canceled, "the call to tool \"\(call.toolID)\" was canceled; its \(runtime) process group was stopped")
                 continue
             }
             if let spawnFailure {
-                call.fail("crashed", "cannot start \(launch.executable): \(spawnFailure)")
+                call.fail(.crashed, "cannot start \(launch.executable): \(spawnFailure)")
                 continue
             }
             switch reason {
             case .deadline(let late) where late === call:
-                call.fail("timeout", "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms; its \(runtime) process group was stopped", details: tail)
+                call.fail(.timeout, "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms; its \(runtime) process group was stopped", details: tail)
             case .deadline(let late):
-                call.fail("crashed", "the \(runtime) worker was stopped because a call to tool \"\(late.toolID)\" on the same worker passed its deadline", details: tail)
+                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(late.toolID)\" on the same worker passed its deadline", details: tail)
             case .canceled(let canceled):
-                call.fail("crashed", "the \(runtime) worker was stopped because a call to tool \"\(canceled.toolID)\" on the same worker was canceled", details: tail)
+                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(canceled.toolID)\" on the same worker was canceled", details: tail)
             case .outputLimit(let large, let length) where large === call:
                 call.fail(Self.outputLimitFailure(call, length, launch.maxOutputBytes))
             case .outputLimit(let large, _), .hostStopped(let large):
-                call.fail("crashed", "the \(runtime) worker was stopped because of a call to tool \"\(large.toolID)\"", details: tail)
+                call.fail(.crashed, "the \(runtime) worker was stopped because of a call to tool \"\(large.toolID)\"", details: tail)
             case .protocolViolation(let excerpt):
-                call.fail("protocol", "the \(runtime) worker broke the output protocol while running tool \"\(call.toolID)\": \(excerpt)", details: tail)
+                call.fail(.protocol, "the \(runtime) worker broke the output protocol while running tool \"\(call.toolID)\": \(excerpt)", details: tail)
             case .shutdown:
-                call.fail("canceled", "the adapter instance was destroyed while tool \"\(call.toolID)\" ran")
+                call.fail(.canceled, "the adapter instance was destroyed while tool \"\(call.toolID)\" ran")
             case .finishedOneCall, nil:
-                call.fail("crashed", "the \(runtime) process running tool \"\(call.toolID)\" \(Self.describe(status)) before answering", details: tail)
+                call.fail(.crashed, "the \(runtime) process running tool \"\(call.toolID)\" \(Self.describe(status)) before answering", details: tail)
             }
         }
         observer.workerExited(self, undelivered: undelivered)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Subprocess
 import SwitchyardABI
+import SwitchyardAdapterKit
 
 extension WorkerProcess {
     /// The I/O thread: serves the pipes until the process exited and its pipes are drained.
@@ -241,6 +242,8 @@ extension WorkerProcess {
     private func endCall(_ call: ToolCall) {
         let removed = withState { $0.calls.removeValue(forKey: call.wireID) } != nil
         guard removed else { return }
+        let host = launch.host
+        stderrCapture.endCall { host.log(SY_LOG_INFO, $0) }
         var overMemory = false
         let now = ContinuousClock.now
         if now - lastMemoryCheck > .milliseconds(50), processID > 0 {
@@ -263,10 +266,8 @@ extension WorkerProcess {
         return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
 
-    static func outputLimitFailure(_ call: ToolCall, _ length: Int, _ limit: Int) -> ToolCall.Failure {
-        ToolCall.Failure(
-            kind: "output_limit",
-            message: "tool \"\(call.toolID)\" produced \(length) bytes of output, above max_output_bytes (\(limit))")
+    static func outputLimitFailure(_ call: ToolCall, _ length: Int, _ limit: Int) -> ErrorFrame {
+        ErrorFrame(.outputLimit, "tool \"\(call.toolID)\" produced \(length) bytes of output, above max_output_bytes (\(limit))")
     }
 
     func withState<T>(_ body: (inout State) -> T) -> T {

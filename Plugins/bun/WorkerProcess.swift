@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Subprocess
 import SwitchyardABI
+import SwitchyardAdapterKit
 import Synchronization
 #if canImport(System)
 import System

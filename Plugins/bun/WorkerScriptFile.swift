@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwitchyardAdapterKit
 
 /// The worker script on disk.
 ///

@@ -208,17 +208,14 @@ public struct FrameStreamDecoder: Sendable {
     }
 
     /// Kinds an ERROR frame may name (the header's list); anything else becomes `tool_error`.
-    private static let errorFrameKinds: Set<String> = [
-        "timeout", "canceled", "crashed", "output_limit", "protocol", "tool_error", "not_found",
-        "invalid_input",
-    ]
+    private static let errorFrameKinds = Set(ToolError.Kind.errorFrameKinds.map(\.rawValue))
 
     private func errorFrame(_ value: JSONValue) throws(ToolError) -> ToolError {
         guard case .object(let members) = value else {
             throw failure(.protocol, "an ERROR frame is not a JSON object {\"kind\", \"message\", \"details\"}: "
                           + Self.excerpt(value.jsonString))
         }
-        let kindName = members["kind"]?.stringValue ?? "tool_error"
+        let kindName = members["kind"]?.stringValue ?? ToolError.Kind.toolError.rawValue
         let kind = Self.errorFrameKinds.contains(kindName) ? ToolError.Kind(rawValue: kindName) : .toolError
         let message = members["message"]?.stringValue ?? "the tool failed without a message"
         let details: String? =

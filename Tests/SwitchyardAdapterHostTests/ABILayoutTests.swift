@@ -1,4 +1,5 @@
 import SwitchyardABI
+import SwitchyardRuntime
 import Testing
 
 extension AdapterHostTests {
@@ -30,6 +31,21 @@ extension AdapterHostTests {
             #expect(SY_ABI_VERSION_MINOR == 0)
             #expect([SY_OK, SY_E_INVALID_ARGUMENT, SY_E_NOT_FOUND, SY_E_VERSION, SY_E_INTERNAL, SY_E_ENDED] == [0, 1, 2, 3, 4, 5])
             #expect(SY_FRAME_FLAG_MORE == 1 && SY_FRAME_FLAG_END_OF_STREAM == 2)
+        }
+
+        /// The ERROR frame kinds are wire strings: pinned, and `ToolError.Kind` spells them alike.
+        @Test func errorKinds() {
+            let header = [
+                SY_ERROR_KIND_TIMEOUT, SY_ERROR_KIND_CANCELED, SY_ERROR_KIND_CRASHED, SY_ERROR_KIND_OUTPUT_LIMIT,
+                SY_ERROR_KIND_PROTOCOL, SY_ERROR_KIND_TOOL_ERROR, SY_ERROR_KIND_NOT_FOUND, SY_ERROR_KIND_INVALID_INPUT,
+                SY_ERROR_KIND_ABI, SY_ERROR_KIND_LOAD,
+            ]
+            #expect(header == [
+                "timeout", "canceled", "crashed", "output_limit", "protocol", "tool_error", "not_found",
+                "invalid_input", "abi", "load",
+            ])
+            #expect(ToolError.Kind.all.map(\.rawValue) == header)
+            #expect(ToolError.Kind.errorFrameKinds.map(\.rawValue) == Array(header.prefix(8)))
         }
     }
 }

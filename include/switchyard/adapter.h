@@ -83,10 +83,32 @@ typedef uint32_t sy_frame_kind;
 #define SY_FRAME_RESULT 3u
 /**
  * The call failed: a JSON object {"kind": K, "message": "...", "details": any?} where K is one of
- * timeout canceled crashed output_limit protocol tool_error not_found invalid_input.
- * Terminal.
+ * the SY_ERROR_KIND_* strings below. The host reads any other K as "tool_error". Terminal.
  */
 #define SY_FRAME_ERROR 4u
+
+/* The "kind" of an ERROR frame (a JSON string, spelled exactly as here). */
+/** The call passed its deadline (`timeout_ms`, or the adapter's own). */
+#define SY_ERROR_KIND_TIMEOUT "timeout"
+/** The call was canceled (cancel_call, or the instance was destroyed). */
+#define SY_ERROR_KIND_CANCELED "canceled"
+/** The process or code running the tool died: a non-zero exit, a signal, a failed spawn. */
+#define SY_ERROR_KIND_CRASHED "crashed"
+/** The output passed the adapter's size limit. */
+#define SY_ERROR_KIND_OUTPUT_LIMIT "output_limit"
+/** What ran the tool broke its protocol with the adapter (malformed or non-UTF-8 output). */
+#define SY_ERROR_KIND_PROTOCOL "protocol"
+/** The tool itself failed (threw, returned an error). The default for an unknown kind. */
+#define SY_ERROR_KIND_TOOL_ERROR "tool_error"
+/** No such tool. */
+#define SY_ERROR_KIND_NOT_FOUND "not_found"
+/** The input, config or env was rejected. */
+#define SY_ERROR_KIND_INVALID_INPUT "invalid_input"
+/* Two more kinds are the host's own, never sent in a frame: the library does not speak a
+   compatible ABI, and the library could not be loaded. They share the namespace so a host
+   reports every failure with one vocabulary. */
+#define SY_ERROR_KIND_ABI "abi"
+#define SY_ERROR_KIND_LOAD "load"
 
 /**
  * The payload continues in the next frame of this call, which must have the same kind.

@@ -1,6 +1,7 @@
+import FFIAdapterCore
+import SwitchyardAdapterKit
 import SwitchyardFFI
 import SwitchyardJSON
-import FFIAdapterCore
 
 /// One tool of an instance: its description and the C function it calls.
 struct FFITool: Sendable {
@@ -11,8 +12,8 @@ struct FFITool: Sendable {
 }
 
 /// An `ffi` adapter instance: the tools of its config, each loaded and prepared at create.
-final class FFIAdapterInstance: Sendable {
-    let host: HostCallbacks
+final class FFIAdapterInstance: AdapterInstance {
+    let host: HostConnection
     let tools: [FFITool]
     let toolsByID: [String: FFITool]
 
@@ -27,7 +28,7 @@ final class FFIAdapterInstance: Sendable {
     /// name (`libz.so.1`) is left to the dynamic loader's search path, which only the process's
     /// environment controls.
     /// - Throws: `FFIError` whose message names the field, e.g. `tools[1].ffi.parameters[0]: ...`.
-    init(host: HostCallbacks, config: JSONValue) throws(FFIError) {
+    init(host: HostConnection, config: JSONValue) throws(FFIError) {
         self.host = host
         guard let members = config.objectValue else {
             throw FFIError(.badSignature, "config: expected an object {\"tools\": [...]}, got \(config.typeName)")

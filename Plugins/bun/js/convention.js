@@ -1,9 +1,3 @@
-extension WorkerScript {
-    /// compozy's convention, written once for both scripts (function declarations, so each
-    /// script may append them at its end): which exports are tools, how a return value is
-    /// wrapped, and the error frames for an import failure, an unknown tool, a throw and an
-    /// output JSON cannot carry.
-    static let sharedFunctions = #"""
 // The tools of a module: `default { tool_id: fn }`, or named function exports.
 function toolTable(mod) {
   const source = mod.default && typeof mod.default === "object" ? mod.default : mod;
@@ -38,6 +32,4 @@ function thrown(error) {
 }
 function unserializable(error) {
   return { kind: "tool_error", message: `cannot serialize the output: ${error && error.message}` };
-}
-"""#
 }

@@ -1,15 +1,3 @@
-extension WorkerScript {
-    /// The script a `per_call` Bun process runs: one process, one call, then exit.
-    ///
-    /// Start-up is the whole cost of a per_call call, so this script is only the fast path, in
-    /// straight-line code. Measured with Bun 1.4 (BENCHMARKS.md): every step costs 20–200 µs,
-    /// first use of `Buffer` ~0.2 ms, each KB of code ~0.12 ms even untranspiled, and each KB
-    /// Bun transpiles ~0.25 ms (hence the `// @bun` pragma). The request arrives in
-    /// `$SWITCHYARD_REQUEST`; the call's env is already the process environment; the answer's
-    /// byte length is counted in place for short text. Everything else (reading a large request
-    /// from stdin, watching for the host's death, describe, errors) is in
-    /// `perCallHelpersSource`, a module loaded only when needed.
-    static let perCallBunSource = #"""
 // @bun
 // Switchyard per-call worker (Bun): one call, then exit. argv: <entrypoint> <helpers module>.
 // The request is $SWITCHYARD_REQUEST, or the first line on stdin when that is empty (the
@@ -68,50 +56,3 @@ if (mod !== null) {
 }
 await written;
 process.exit(0);
-"""#
-
-    /// The per-call script's slow paths, as an ES module (Bun transpiles it when it is loaded,
-    /// which happens only off the fast path).
-    static let perCallHelpersSource = sharedFunctions + #"""
-
-// The request did not fit the environment: it is the first line on stdin.
-export async function requestFromStdin() {
-  const reader = Bun.stdin.stream().getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) hostGone();
-    text += decoder.decode(value, { stream: true });
-    const end = text.indexOf("\n");
-    if (end >= 0) {
-      watchInput(reader);
-      return text.slice(0, end);
-    }
-  }
-}
-// stdin stays open for the whole call; its end means the host is gone.
-export async function watchInput(reader = Bun.stdin.stream().getReader()) {
-  while (!(await reader.read()).done) {}
-  hostGone();
-}
-// Nobody will read answers or stop tools any more: the process group (this process leads it)
-// stops now.
-function hostGone() {
-  try { process.kill(-process.pid, "SIGKILL"); } catch {}
-  process.exit(1);
-}
-// require() cannot load a module with top-level await (it throws after evaluating it); import()
-// finishes loading it. Any other failure is the entrypoint's own.
-export async function importAfterRequire(entrypoint, error) {
-  if (!(error instanceof TypeError && error.message.includes("async module"))) throw error;
-  return await import("file://" + entrypoint.split("/").map(encodeURIComponent).join("/"));
-}
-// A named export, when the default export is an object that lacks the tool.
-export function namedExport(mod, name) {
-  const fn = name !== "default" && Object.hasOwn(mod, name) ? mod[name] : null;
-  return typeof fn === "function" ? fn : null;
-}
-export { toolTable, describeTools, importFailure, unknownTool, thrown, unserializable };
-"""#
-}
