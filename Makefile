@@ -4,7 +4,7 @@ EXAMPLE ?= examples/research-digest
 WORKFLOW ?= digest
 INPUT ?= {"topic": "plugin runtimes"}
 
-.PHONY: setup build run test bench check-warnings clean
+.PHONY: setup build run test embedding-example bench check-warnings clean
 
 setup:
 	@./scripts/setup.sh
@@ -20,6 +20,20 @@ run: build
 test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+	$(MAKE) embedding-example
+
+# examples/embedding-host: a package of its own that depends on this one by path, built in its own
+# folder, runs a workflow and a tool call with the adapters of this build; its output must match.
+EMBEDDING_BUILD ?= .build-embedding
+embedding-example: build
+	$(SWIFT) build --package-path examples/embedding-host --scratch-path $(EMBEDDING_BUILD)
+	@rm -f $(EMBEDDING_BUILD)/state.sqlite*
+	"$$($(SWIFT) build --package-path examples/embedding-host --scratch-path $(EMBEDDING_BUILD) --show-bin-path)/embedding-host" \
+		--adapters "$$($(SWIFT) build --show-bin-path)" --store $(EMBEDDING_BUILD)/state.sqlite \
+		> $(EMBEDDING_BUILD)/output.txt
+	@cat $(EMBEDDING_BUILD)/output.txt
+	@diff -u examples/embedding-host/expected-output.txt $(EMBEDDING_BUILD)/output.txt \
+		|| { echo "embedding-example: output differs from examples/embedding-host/expected-output.txt" >&2; exit 1; }
 
 bench: setup
 	$(SWIFT) run -c release switchyard-bench ffi bun engine api --json

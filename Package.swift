@@ -104,8 +104,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardHost", "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardJSON",
-                "SwitchyardServer",
+                "SwitchyardHost", "SwitchyardEngine", "SwitchyardJSON", "SwitchyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/switchyard", swiftSettings: strict),
@@ -185,6 +184,9 @@ let package = Package(
             name: "SwitchyardAgentsTests",
             dependencies: ["SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardHostTests", dependencies: ["SwitchyardHost"],
+            swiftSettings: strict),
         .testTarget(
             name: "SwitchyardCLITests",
             dependencies: [

@@ -3,16 +3,24 @@ import SwitchyardJSON
 import SwitchyardRuntime
 import SwitchyardAdapterHost
 
-/// Finds adapter libraries and loads them only from the configured adapter directories:
-/// the directory of the `switchyard` executable (where the build puts every `lib<name>.so`),
-/// each directory in `$SWITCHYARD_ADAPTER_PATH` (colon-separated), and `DIR/.switchyard/adapters`.
-struct AdapterLocator {
+/// Finds adapter libraries and loads them only from the configured adapter directories, in
+/// this order: the host's own (`ProjectHost.Options.adapterDirectories`), the directory of the
+/// running executable (where the build puts every `lib<name>.so`), each directory in
+/// `$SWITCHYARD_ADAPTER_PATH` (colon-separated, relative to the project), and
+/// `DIR/.switchyard/adapters`.
+struct AdapterLocator: Sendable {
     let projectDirectory: String
     let directories: [String]
 
-    init(projectDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameters:
+    ///   - extraDirectories: searched first; relative ones are resolved against the current directory.
+    ///   - searchesExecutableDirectory: whether the running executable's directory is searched.
+    init(projectDirectory: String, extraDirectories: [String] = [], searchesExecutableDirectory: Bool = true,
+         environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.projectDirectory = projectDirectory
-        var directories = [Self.executableDirectory]
+        let currentDirectory = FileManager.default.currentDirectoryPath
+        var directories = extraDirectories.map { Self.absolute($0, relativeTo: currentDirectory) }
+        if searchesExecutableDirectory { directories.append(Self.executableDirectory) }
         if let extra = environment["SWITCHYARD_ADAPTER_PATH"] {
             directories += extra.split(separator: ":").map { Self.absolute(String($0), relativeTo: projectDirectory) }
         }

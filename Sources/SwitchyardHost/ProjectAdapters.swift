@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchyardEngine
 import SwitchyardJSON
 import SwitchyardRuntime
@@ -6,48 +7,85 @@ import SwitchyardRuntime
 /// The adapters a project's tools run on: its `runtime:` (the Bun adapter for bun, node and deno),
 /// one instance per `adapters:` entry, and the `ffi` adapter for `adapter: ffi` tools.
 /// Keys follow the engine's convention: `runtime`, `ffi`, and each adapter entry's `id`.
-public struct ProjectAdapters: Sendable {
-    /// The loaded adapters by key.
-    public let adapters: [String: any ToolAdapter]
+///
+/// Each adapter is loaded on its first use (or all at once by `loadAll`), once: the engine and
+/// direct tool calls share the instance. After `shutdown` nothing loads any more.
+final class ProjectAdapters: Sendable {
+    let project: ProjectConfig
+    let locator: AdapterLocator
+    /// The keys the project's tools name that the project can serve, in load order.
+    let keys: [String]
+    private let state = Mutex(State())
 
-    /// Loads only the adapters the project's tools need.
-    /// - Throws: `ToolError` (`load`, `abi`, `invalid_input`) naming the library or field.
-    public static func load(for project: ProjectConfig, only adapterIDs: Set<String>? = nil) async throws -> ProjectAdapters {
-        let locator = AdapterLocator(projectDirectory: project.directory)
-        let tools = project.allTools
-        var needed = Set(tools.map { $0.adapter ?? "runtime" })
-        if let adapterIDs { needed.formIntersection(adapterIDs) }
-        var adapters: [String: any ToolAdapter] = [:]
-        do {
-            if needed.contains("runtime") {
-                adapters["runtime"] = try locator.adapter(
-                    id: "runtime", library: "switchyard_bun",
-                    config: runtimeConfig(project.runtime, projectDirectory: project.directory),
-                    timeout: project.runtime.toolExecutionTimeout,
-                    maxOutputBytes: project.runtime.maxOutputBytes)
-            }
-            if needed.contains("ffi") {
-                let ffiTools = tools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
-                adapters["ffi"] = try locator.adapter(id: "ffi", library: "switchyard_ffi",
-                                                      config: ["tools": .array(ffiTools)], timeout: nil)
-            }
-            for entry in project.adapters where needed.contains(entry.id) {
-                adapters[entry.id] = try locator.adapter(id: entry.id, library: entry.library,
-                                                         config: entry.config, timeout: nil)
-            }
-        } catch {
-            for adapter in adapters.values { await adapter.shutdown() }
-            throw error
+    private struct State {
+        var loaded: [String: any ToolAdapter] = [:]
+        var isShutDown = false
+    }
+
+    init(project: ProjectConfig, locator: AdapterLocator) {
+        self.project = project
+        self.locator = locator
+        let needed = Set(project.allTools.map(\.adapterKey))
+        var seen = Set<String>()
+        keys = (["runtime", "ffi"] + project.adapters.map(\.id)).filter { needed.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// One stand-in per key for the engine, loading the real adapter on its first call.
+    var onDemandAdapters: [String: any ToolAdapter] {
+        Dictionary(uniqueKeysWithValues: keys.map { ($0, OnDemandAdapter(id: $0, adapters: self) as any ToolAdapter) })
+    }
+
+    /// The adapter for `key`, loading it now if it is not loaded yet.
+    /// - Throws: `ToolError` `load`, `abi` or `invalid_input` naming the library or field;
+    ///   `not_found` for a key the project does not serve; `canceled` after `shutdown`.
+    func adapter(_ key: String) throws(ToolError) -> any ToolAdapter {
+        // Loading under the lock keeps one instance per key when calls race; it is a dlopen and
+        // the adapter's create hook, done once per key.
+        try state.withLock { (state: inout State) throws(ToolError) -> any ToolAdapter in
+            guard !state.isShutDown else { throw ToolError(.canceled, "the project host is shut down") }
+            if let loaded = state.loaded[key] { return loaded }
+            let adapter = try makeAdapter(key)
+            state.loaded[key] = adapter
+            return adapter
         }
-        return ProjectAdapters(adapters: adapters)
     }
 
-    /// Shuts every adapter down (stops workers, destroys instances).
-    public func shutdown() async {
-        for adapter in adapters.values { await adapter.shutdown() }
+    /// Loads every adapter the project's tools need.
+    /// - Throws: the first load failure; adapters loaded before it stay loaded until `shutdown`.
+    func loadAll() throws(ToolError) {
+        for key in keys { _ = try adapter(key) }
     }
 
-    /// The Bun adapter's instance config from the project's `runtime:` block.
+    /// Shuts every loaded adapter down (stops workers, destroys instances); later calls do nothing.
+    func shutdown() async {
+        let loaded = state.withLock { state in
+            defer { state.loaded = [:]; state.isShutDown = true }
+            return state.loaded
+        }
+        for key in keys { await loaded[key]?.shutdown() }
+    }
+
+    private func makeAdapter(_ key: String) throws(ToolError) -> any ToolAdapter {
+        switch key {
+        case "runtime":
+            return try locator.adapter(
+                id: "runtime", library: "switchyard_bun",
+                config: Self.runtimeConfig(project.runtime, projectDirectory: project.directory),
+                timeout: project.runtime.toolExecutionTimeout, maxOutputBytes: project.runtime.maxOutputBytes)
+        case "ffi":
+            let ffiTools = project.allTools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
+            return try locator.adapter(id: "ffi", library: "switchyard_ffi", config: ["tools": .array(ffiTools)],
+                                       timeout: nil)
+        default:
+            guard let entry = project.adapters.first(where: { $0.id == key }) else {
+                throw ToolError(.notFound, "the project declares no adapter \"\(key)\"")
+            }
+            return try locator.adapter(id: entry.id, library: entry.library, config: entry.config, timeout: nil)
+        }
+    }
+
+    /// The Bun adapter's instance config from the project's `runtime:` block: its options as
+    /// written (the adapter checks them), with paths made absolute and the deadline in ms.
     static func runtimeConfig(_ runtime: RuntimeConfig, projectDirectory: String) -> JSONValue {
         var config = runtime.raw.objectValue ?? [:]
         config["type"] = .string(runtime.type)
@@ -55,8 +93,6 @@ public struct ProjectAdapters: Sendable {
         if let entrypoint = runtime.entrypoint {
             config["entrypoint"] = .string(AdapterLocator.absolute(entrypoint, relativeTo: projectDirectory))
         }
-        if let mode = runtime.mode { config["mode"] = .string(mode) }
-        if let workers = runtime.workers { config["workers"] = .int(Int64(workers)) }
         if let executable = runtime.executable {
             config["executable"] = .string(AdapterLocator.absolute(executable, relativeTo: projectDirectory))
         }
@@ -64,7 +100,6 @@ public struct ProjectAdapters: Sendable {
             config["tool_execution_timeout_ms"] = .int(Int64(timeout.milliseconds))
         }
         if let limit = runtime.maxOutputBytes { config["max_output_bytes"] = .int(Int64(limit)) }
-        config["permissions"] = .array(runtime.permissions.map(JSONValue.string))
         return .object(config)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchyardEngine
+import SwitchyardHost
 import SwitchyardJSON
 
 /// `switchyard executions list|show`: reads the project's store.
@@ -21,8 +22,8 @@ struct ExecutionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let records: [WorkflowExecutionRecord]
-            if FileManager.default.fileExists(atPath: EngineSession.storePath(project)) {
-                let store = try EngineSession.openStore(project)
+            if FileManager.default.fileExists(atPath: StoreSelection.defaultSQLitePath(forProject: project)) {
+                let store = try openStore(project)
                 do { records = try await store.listWorkflows(limit: nil) } catch {
                     throw CommandFailure(line: "error: \(error)", exitCode: 2)
                 }
@@ -53,11 +54,11 @@ struct ExecutionsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let path = EngineSession.storePath(project)
+            let path = StoreSelection.defaultSQLitePath(forProject: project)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CommandFailure.usage("\(execID): no execution with this id (no store at \(path))")
             }
-            let store = try EngineSession.openStore(project)
+            let store = try openStore(project)
             let record: WorkflowExecutionRecord
             let tasks: [TaskExecutionRecord]
             do {
@@ -92,5 +93,13 @@ struct ExecutionsCommand: AsyncParsableCommand {
                 print(line)
             }
         }
+    }
+}
+
+/// The project's own store (read by `executions`, which loads no project); a failure is one
+/// exit-2 line naming the file.
+private func openStore(_ projectDirectory: String) throws -> any ExecutionStore {
+    do { return try StoreSelection.projectDefault.open(forProject: projectDirectory) } catch {
+        throw CommandFailure(line: error.description, exitCode: 2)
     }
 }

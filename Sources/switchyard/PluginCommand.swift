@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
-import SwitchyardRuntime
-import SwitchyardAdapterHost
+import SwitchyardHost
 
 /// `switchyard plugin`: adapter library tools.
 struct PluginCommand: AsyncParsableCommand {
@@ -21,11 +19,10 @@ struct PluginCheckCommand: AsyncParsableCommand {
     var path: String
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure.usage("plugin check: no such file: \(path)")
+        let conformant: Bool
+        do { conformant = try await AdapterLibraryCheck.run(libraryPath: path) { print($0) } } catch {
+            throw CommandFailure(line: error.description, exitCode: 2)
         }
-        let check = AdapterConformanceCheck(policy: AdapterLoadPolicy(allowedDirectories: nil, refuseWritableByOthers: true))
-        let conformant = await check.run(libraryPath: path) { step in print(step.line) }
         guard conformant else {
             throw CommandFailure(line: "error: \(path) is not a conformant Switchyard adapter", exitCode: 1)
         }

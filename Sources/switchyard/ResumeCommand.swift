@@ -1,5 +1,6 @@
 import ArgumentParser
 import SwitchyardEngine
+import SwitchyardHost
 
 /// `switchyard resume EXEC_ID [--project DIR] [--json]`: continues an interrupted execution
 /// from its checkpoints; completed tasks are not run again.
@@ -17,17 +18,16 @@ struct ResumeCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let session = try await EngineSession.open(projectDirectory: project)
-        let outcome: Result<WorkflowResult, any Error>
+        let host = try await ProjectHost.openForCommand(project)
+        let outcome: Result<WorkflowResult, HostError>
         do {
-            outcome = .success(try await session.engine.resume(execID: execID,
-                                                               observer: EngineSession.progressObserver()))
+            outcome = .success(try await host.resume(execID: execID, observer: WorkflowReport.progressObserver()))
         } catch {
             outcome = .failure(error)
         }
-        await session.close()
+        await host.shutdown()
         let result: WorkflowResult
-        do { result = try outcome.get() } catch { throw EngineSession.failure(error, flag: execID) }
-        try EngineSession.report(result, json: json, subject: "workflow \"\(result.workflowID)\"")
+        do { result = try outcome.get() } catch { throw WorkflowReport.failure(error, flag: execID) }
+        try WorkflowReport.report(result, json: json, subject: "workflow \"\(result.workflowID)\"")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchyardHost
 import SwitchyardServer
 
 /// `switchyard serve [--project DIR] [--host 127.0.0.1] [--port 5001] [--api-key KEY]`.
@@ -22,12 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (0...65535).contains(port) else { throw CommandFailure.usage("--port: \(port) is not a port number") }
         let key = apiKey ?? ProcessInfo.processInfo.environment["SWITCHYARD_API_KEY"]
-        let session = try await EngineSession.open(projectDirectory: project)
+        let projectHost = try await ProjectHost.openForCommand(project)
         // Each failed tool call prints one `error[KIND]: ...` line on stderr, with its execution.
-        let server = APIServer(engine: session.engine, host: host, port: port, apiKey: key) { event in
+        let server = APIServer(engine: projectHost.engine, host: host, port: port, apiKey: key) { event in
             if case .toolFailed(let execID, _, let error) = event { printError("exec \(execID): \(error.description)") }
         }
-        let name = session.engine.project.name
+        let name = projectHost.project.name
         let host = self.host
         let outcome: Result<Void, any Error>
         do {
@@ -39,8 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             outcome = .failure(error)
         }
         // Stopped (SIGINT/SIGTERM) or failed to bind: runs are canceled, workers stopped.
-        for execID in session.engine.runningExecutions { session.engine.cancel(execID: execID) }
-        await session.close()
+        await projectHost.shutdown()
         if case .failure(let error) = outcome {
             throw CommandFailure(line: "error: --host/--port: cannot serve on \(host):\(port): \(error)", exitCode: 2)
         }

@@ -3,7 +3,6 @@ import Foundation
 import SwitchyardEngine
 import SwitchyardHost
 import SwitchyardJSON
-import SwitchyardRuntime
 
 /// `switchyard tools call TOOL_ID`: runs one tool through its adapter.
 struct ToolsCommand: AsyncParsableCommand {
@@ -25,42 +24,31 @@ struct ToolsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let inputValue = try RunCommand.parseInput(input)
-            let project: ProjectConfig
-            do { project = try ProjectLoader.load(directory: self.project) } catch {
-                throw CommandFailure(line: "error: \(error.description)", exitCode: 2)
-            }
+            // Only the tool's adapter loads, and no store file is created.
+            let host = try await ProjectHost.openForCommand(project, loading: .onFirstUse)
             var budget: Duration?
             if let timeout {
                 guard let parsed = GoDuration.parse(timeout) else {
+                    await host.shutdown()
                     throw CommandFailure.usage("--timeout: \"\(timeout)\" is not a duration (e.g. 500ms, 30s, 2m)")
                 }
                 budget = parsed
             }
-            guard let tool = project.allTools.first(where: { $0.id == toolID }) else {
-                let known = project.allTools.map(\.id).sorted().joined(separator: ", ")
-                throw CommandFailure(line: "error[not_found]: unknown tool \"\(toolID)\"; declared tools: \(known)", exitCode: 1)
-            }
-            let adapterID = tool.adapter ?? "runtime"
-            let loaded: ProjectAdapters
+            let outcome: Result<JSONValue, HostError>
             do {
-                loaded = try await ProjectAdapters.load(for: project, only: [adapterID])
-            } catch let error as ToolError {
-                throw CommandFailure(line: error.description, exitCode: 1)
-            }
-            guard let adapter = loaded.adapters[adapterID] else {
-                throw CommandFailure(line: "error[not_found]: tool \"\(toolID)\" names adapter \"\(adapterID)\", which the project does not declare", exitCode: 2)
-            }
-            let request = ToolCallRequest(toolID: tool.id, input: inputValue, config: tool.config,
-                                          env: tool.env, timeout: budget ?? tool.timeout)
-            do {
-                let output = try await adapter.run(request) { event in
+                outcome = .success(try await host.callTool(toolID, input: inputValue, timeout: budget) { event in
                     if case .log(_, let line) = event { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-                }
-                await loaded.shutdown()
-                print(output.jsonString)
-            } catch let error as ToolError {
-                await loaded.shutdown()
-                throw CommandFailure(line: error.description, exitCode: 1)
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            await host.shutdown()
+            switch outcome {
+            case .success(let output): print(output.jsonString)
+            case .failure(let error):
+                // A tool naming an undeclared adapter is a configuration error; the rest ran (or
+                // tried to) and failed.
+                throw CommandFailure(line: error.description, exitCode: error.code == .undeclaredAdapter ? 2 : 1)
             }
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SwitchyardEngine
+import SwitchyardHost
 
 /// `switchyard validate [--project DIR]`: parses and checks every project and workflow file,
 /// printing every problem (`FILE: PATH: REASON`, one per line on stderr); exit 2 if any.
@@ -12,7 +12,8 @@ struct ValidateCommand: AsyncParsableCommand {
     var project: String = "."
 
     func run() async throws {
-        let (config, problems) = ProjectLoader.validate(directory: project)
+        let validation = ProjectHost.validate(directory: project)
+        let (config, problems) = (validation.project, validation.problems)
         for problem in problems { printError("error: \(problem)") }
         if !problems.isEmpty { throw ExitCode(2) }
         let workflows = config?.workflows.map(\.id).joined(separator: ", ") ?? ""

@@ -143,12 +143,17 @@ public final class WorkflowEngine: Sendable {
         // The mailbox opens before `start` returns, so a signal sent right after is kept.
         await signals.open(execID)
         let limit = timeout ?? run.workflow.config.timeout
-        let task = Task<WorkflowResult, Never> {
-            let result = await run.run(timeout: limit)
-            _ = self.running.withLock { $0.removeValue(forKey: execID) }
-            return result
+        // Started under the lock: a run that ends at once must not remove its entry before it is
+        // inserted, or a stale entry would refuse every later resume as "already running".
+        let task = running.withLock { running in
+            let task = Task<WorkflowResult, Never> {
+                let result = await run.run(timeout: limit)
+                _ = self.running.withLock { $0.removeValue(forKey: execID) }
+                return result
+            }
+            running[execID] = task
+            return task
         }
-        running.withLock { $0[execID] = task }
         return ExecutionHandle(execID: execID, task: task)
     }
 
