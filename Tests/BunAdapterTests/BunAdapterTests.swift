@@ -3,10 +3,11 @@ import SwitchyardJSON
 import SwitchyardRuntime
 import Testing
 import SwitchyardAdapterHost
+import SwitchyardTestSupport
 
 /// One serialized suite: the tests count process-wide descriptors, threads and processes, so
 /// they must not overlap.
-@Suite(.serialized, .timeLimit(.minutes(10)))
+@Suite(.serialized, .slow, .tags(.slow), .timeLimit(.minutes(10)))
 struct BunAdapterTests {
     typealias H = BunAdapterHarness
 

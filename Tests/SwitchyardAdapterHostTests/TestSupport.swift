@@ -3,6 +3,7 @@ import Synchronization
 import SwitchyardJSON
 import SwitchyardAdapterHost
 import SwitchyardRuntime
+import SwitchyardTestSupport
 import Testing
 
 /// Every runtime test, run one at a time: the lifecycle tests count the process's threads and
@@ -20,13 +21,7 @@ enum TestLibraries {
     }()
 
     /// A directory only this user may write, as the load policy requires.
-    static let directory: String = {
-        var template = Array((NSTemporaryDirectory() + "switchyard-runtime-tests-XXXXXX").utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        let made = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return URL(fileURLWithPath: made).resolvingSymlinksInPath().path
-    }()
+    static let directory = TemporaryDirectory.make("switchyard-adapter-host-tests")
 
     private static let built = Mutex<[String: String]>([:])
 

@@ -1,10 +1,11 @@
 import SwitchyardAgents
 import SwitchyardJSON
 import Testing
+import SwitchyardTestSupport
 
 /// A provider that says "later" (429, 5xx) or drops the connection is tried again, within the
 /// model's `max_retries`; other failures are not.
-@Suite("Chat-completion retries against a real server", .timeLimit(.minutes(1)))
+@Suite("Chat-completion retries against a real server", .slow, .tags(.slow), .timeLimit(.minutes(1)))
 struct AgentRetryTests {
     let runner = AgentRunner()
 

@@ -1,8 +1,9 @@
 import SwitchyardAgents
 import SwitchyardJSON
 import Testing
+import SwitchyardTestSupport
 
-@Suite("AgentRunner against a real chat-completions server", .timeLimit(.minutes(1)))
+@Suite("AgentRunner against a real chat-completions server", .slow, .tags(.slow), .timeLimit(.minutes(1)))
 struct AgentRunnerHTTPTests {
     let runner = AgentRunner()
 

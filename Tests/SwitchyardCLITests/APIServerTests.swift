@@ -1,9 +1,10 @@
 import Foundation
 import SwitchyardJSON
 import Testing
+import SwitchyardTestSupport
 
-/// `switchyard serve`: a real server process, real HTTP on loopback, the CONTRACT.md routes.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+/// `switchyard serve`: a real server process, real HTTP on loopback, the docs/HTTP-API.md routes.
+@Suite(.serialized, .slow, .tags(.slow), .timeLimit(.minutes(2)))
 struct APIServerTests {
     static let workflows = [
         "quick.yaml": """
@@ -29,8 +30,7 @@ struct APIServerTests {
 
     /// A project with the workflows above.
     static func project() throws -> String {
-        let directory = NSTemporaryDirectory() + "switchyard-api-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-api")
         let sources = workflows.keys.sorted().map { "  - source: \($0)" }.joined(separator: "\n")
         try "name: api\nworkflows:\n\(sources)\n".write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         for (file, text) in workflows { try text.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8) }

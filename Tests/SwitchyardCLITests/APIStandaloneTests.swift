@@ -1,14 +1,14 @@
 import Foundation
 import SwitchyardJSON
 import Testing
+import SwitchyardTestSupport
 
 /// `POST /api/v0/tasks|agents/{id}/executions[/sync]` on a real server: a textkit tool task and an
 /// agent on the offline `mock` model, each run on its own.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .slow, .tags(.slow), .timeLimit(.minutes(2)))
 struct APIStandaloneTests {
     static func project() throws -> String {
-        let directory = NSTemporaryDirectory() + "switchyard-api-standalone-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-api-standalone")
         try AgentTaskCommandTests.projectFile.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         let count = "  - id: count\n    tool: word_count\n    with: {text: \"never from the request\"}\noutputs:\n"
         try AgentTaskCommandTests.workflow.replacingOccurrences(of: "outputs:\n", with: count)

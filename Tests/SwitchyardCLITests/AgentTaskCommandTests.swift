@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 /// An agent task run by `switchyard run`: the project's default model (the offline `mock`
 /// provider) asks for a real textkit tool call, gets its result and answers in the action's
@@ -54,8 +55,7 @@ struct AgentTaskCommandTests {
         """
 
     @Test func anAgentTaskCallsAToolAndAnswersInItsSchema() throws {
-        let directory = NSTemporaryDirectory() + "switchyard-agent-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-agent")
         try Self.projectFile.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         try Self.workflow.write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)
 
@@ -69,8 +69,7 @@ struct AgentTaskCommandTests {
     }
 
     @Test func anUnknownActionFailsTheTaskNamingIt() throws {
-        let directory = NSTemporaryDirectory() + "switchyard-agent-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-agent")
         try Self.projectFile.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         try Self.workflow.replacingOccurrences(of: "action: count", with: "action: tally")
             .write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)

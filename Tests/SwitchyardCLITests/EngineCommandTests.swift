@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 /// Runs the built `switchyard` executable (beside the test bundle) on temporary projects.
 /// The workflows here need no tools (aggregate, router, wait), so they run without adapters.
@@ -16,8 +17,7 @@ struct EngineCommandTests {
     }
 
     static func project(_ workflow: String) throws -> String {
-        let directory = NSTemporaryDirectory() + "switchyard-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-cli")
         try "name: cli\nworkflows:\n  - source: wf.yaml\n".write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         try workflow.write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)
         return directory

@@ -1,17 +1,16 @@
 import Foundation
 import Testing
+import SwitchyardTestSupport
 
 /// The host process dies (SIGKILL) while a tool call hangs: the worker notices its stdin end
 /// without a drain and stops its whole process group, grandchildren included, in both modes, on
 /// Bun's lean per-call script and on the general worker (node).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.slow, .tags(.slow), .timeLimit(.minutes(2)))
 struct HostDeathTests {
     @Test("a killed host leaves no worker or grandchild behind",
           arguments: [("bun", "pooled"), ("bun", "per_call"), ("node", "pooled"), ("node", "per_call")])
     func killedHostLeavesNothing(runtime: String, mode: String) throws {
-        let directory = NSTemporaryDirectory() + "switchyard-host-death-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = TemporaryDirectory.make("switchyard-host-death")
         try """
         name: host-death
         runtime:

@@ -1,17 +1,18 @@
 import Foundation
 import Testing
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 /// Kill `switchyard run` with SIGKILL mid-workflow, then `switchyard resume`: every completed
 /// task (Bun tools, a C-plugin tool, collection children) has left exactly one line in the log,
 /// so none ran again; the interrupted one runs again; the workflow finishes; no process is left.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.slow, .tags(.slow), .timeLimit(.minutes(2)))
 struct ResumeAfterKillTests {
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/resume").path
 
     @Test func killDashNineThenResumeRunsNoCompletedToolAgain() throws {
-        let directory = NSTemporaryDirectory() + "switchyard-resume-" + UUID().uuidString
-        try FileManager.default.copyItem(atPath: Self.fixtures, toPath: directory)
+        let directory = TemporaryDirectory.make("switchyard-resume")
+       try FileManager.default.copyItem(atPath: Self.fixtures, toPath: directory)
         let log = directory + "/executions.log", release = directory + "/release"
         let marker = UUID().uuidString
         let input = JSONValue.object(["log": .string(log), "release": .string(release)]).jsonString

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 /// `switchyard tools call`, `plugin check` and `validate` on real adapters: the textkit C plugin
 /// and the ffi adapter calling libz, loaded by the built `switchyard` executable.
@@ -22,8 +23,7 @@ struct ToolsCommandTests {
         """
 
     static func project(_ file: String = projectFile) throws -> String {
-        let directory = NSTemporaryDirectory() + "switchyard-tools-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-tools")
         try file.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
         return directory
     }

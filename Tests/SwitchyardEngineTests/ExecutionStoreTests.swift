@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import SwitchyardEngine
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 @Suite(.timeLimit(.minutes(1)))
 struct ExecutionStoreTests {
@@ -125,8 +126,7 @@ struct ExecutionStoreTests {
     }
 
     @Test func corruptStoreFileIsAClearError() throws {
-        let directory = NSTemporaryDirectory() + "switchyard-corrupt-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = TemporaryDirectory.make("switchyard-corrupt")
         let path = directory + "/state.sqlite"
         try String(repeating: "this is not a database ", count: 300).write(toFile: path, atomically: true, encoding: .utf8)
         do {
@@ -139,8 +139,8 @@ struct ExecutionStoreTests {
     }
 
     @Test func storeLockedByAnotherProcessIsAClearError() async throws {
-        let directory = NSTemporaryDirectory() + "switchyard-locked-" + UUID().uuidString
-        let path = directory + "/state.sqlite"
+        let directory = TemporaryDirectory.make("switchyard-locked")
+       let path = directory + "/state.sqlite"
         _ = try SQLiteExecutionStore(path: path)
         let marker = directory + "/locked"
         let locker = Process()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchyardEngine
 import SwitchyardJSON
+import SwitchyardTestSupport
 
 @Suite(.timeLimit(.minutes(1)))
 struct ProjectLoaderTests {
@@ -110,8 +111,8 @@ struct ProjectLoaderTests {
     }
 
     @Test func missingProjectFileAndBadYAMLNameTheFile() throws {
-        let empty = NSTemporaryDirectory() + "switchyard-empty-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let empty = TemporaryDirectory.make("switchyard-empty")
+       try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let (_, problems) = ProjectLoader.validate(directory: empty)
         #expect(problems.first?.description.contains("no project file") == true)
 

@@ -79,8 +79,10 @@ final class TestAdapter: ToolAdapter {
                 close(descriptor)
             }
             if let ms = input["ms"]?.intValue { try await sleep(milliseconds: ms, request) }
-            if let gate = input["block_unless_exists"]?.stringValue, !FileManager.default.fileExists(atPath: gate) {
-                try await sleep(milliseconds: 3_600_000, request)
+            // Blocks until the gate file exists (or the call is canceled): a test opens the gate
+            // whenever it is ready, before or after the call started.
+            if let gate = input["block_unless_exists"]?.stringValue {
+                while !FileManager.default.fileExists(atPath: gate) { try await sleep(milliseconds: 10, request) }
             }
             return ["line": input["line"] ?? .null]
         case "error_field":

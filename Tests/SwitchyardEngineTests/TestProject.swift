@@ -2,6 +2,7 @@ import Foundation
 import SwitchyardEngine
 import SwitchyardJSON
 import SwitchyardRuntime
+import SwitchyardTestSupport
 
 /// A project written to a fresh temporary directory, with an engine over a real SQLite store.
 struct TestProject {
@@ -22,8 +23,7 @@ struct TestProject {
 
     /// Writes `compozy.yaml` listing `workflows` (file name → YAML) plus any `extra` files.
     init(workflows: [String: String], project: String? = nil, extra: [String: String] = [:]) throws {
-        directory = NSTemporaryDirectory() + "switchyard-engine-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = TemporaryDirectory.make("switchyard-engine")
         let sources = workflows.keys.sorted().map { "  - source: \($0)" }.joined(separator: "\n")
         let projectText = project ?? "name: test\nversion: \"1\"\nworkflows:\n\(sources)\n\(Self.tools)\n"
         try write("compozy.yaml", projectText)

@@ -1,18 +1,10 @@
 import Foundation
 import SwitchyardFFI
-import SwitchyardJSON
+import SwitchyardTestSupport
 import Testing
 
-/// A fresh directory under the system temporary directory (mode 0700, from mkdtemp).
-func makeTemporaryDirectory() throws -> String {
-    var template = Array("\(NSTemporaryDirectory())/switchyard-ffi-XXXXXX".utf8CString)
-    let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    guard let created else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
-    // The real path, so it compares equal to the paths the load policy reports.
-    guard let resolved = realpath(created, nil) else { throw TestFailure("realpath failed") }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
+/// A fresh private (0700) directory, removed when the test process exits.
+func makeTemporaryDirectory() throws -> String { TemporaryDirectory.make("switchyard-ffi") }
 
 /// Compiles C source into a shared library with the system `cc`; returns the library's path.
 func compileSharedLibrary(named name: String, source: String, in directory: String) throws -> String {
