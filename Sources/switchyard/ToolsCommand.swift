@@ -46,9 +46,12 @@ struct ToolsCommand: AsyncParsableCommand {
             switch outcome {
             case .success(let output): print(output.jsonString)
             case .failure(let error):
-                // A tool naming an undeclared adapter is a configuration error; the rest ran (or
-                // tried to) and failed.
-                throw CommandFailure(line: error.description, exitCode: error.code == .undeclaredAdapter ? 2 : 1)
+                // A tool naming an undeclared adapter, or an adapter refusing its configuration
+                // (e.g. the runtime's `mode`), is a configuration error; the rest ran (or tried
+                // to) and failed.
+                let misconfigured = error.code == .undeclaredAdapter
+                    || (error.code == .adapterLoad && error.toolError?.kind == .invalidInput)
+                throw CommandFailure(line: error.description, exitCode: misconfigured ? 2 : 1)
             }
         }
     }

@@ -85,6 +85,26 @@ struct ToolsCommandTests {
         #expect(noProject.stderr.split(separator: "\n").count == 1)
     }
 
+    /// The engine no longer checks the runtime's own options: the Bun adapter does, and a
+    /// refusal is still a configuration error (exit 2) naming the field, in `run` as in `tools call`.
+    @Test func aRuntimeOptionTheAdapterRefusesIsAConfigurationError() throws {
+        let directory = try Self.project("""
+            name: bad-runtime
+            runtime: {type: bun, entrypoint: tools.js, mode: sometimes}
+            tools:
+              - id: hello
+            workflows:
+              - source: wf.yaml
+            """)
+        try "export default { hello: () => ({}) };\n".write(toFile: directory + "/tools.js", atomically: true, encoding: .utf8)
+        try "id: wf\ntasks:\n  - id: a\n    tool: hello\n".write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)
+        for result in [try Self.call("hello", in: directory),
+                       try EngineCommandTests.run(["run", "wf", "--project", directory])] {
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("`mode` must be pooled or per_call, got \"sometimes\""), "\(result.stderr)")
+        }
+    }
+
     @Test func pluginCheckPassesTextkitAndRefusesAMissingFile() throws {
         let library = URL(fileURLWithPath: EngineCommandTests.binary).deletingLastPathComponent()
             .appendingPathComponent("libtextkit.so").path
