@@ -173,7 +173,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FFIAdapterTests",
-            dependencies: ["FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
+            dependencies: ["SwitchyardTestSupport", "FFIAdapterCore", "SwitchyardFFI", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
             name: "BunAdapterTests",

@@ -2,6 +2,7 @@ import FFIAdapterCore
 import SwitchyardFFI
 import SwitchyardJSON
 import Testing
+import SwitchyardTestSupport
 
 @Suite("ForeignFunction against system libraries", .timeLimit(.minutes(1)))
 struct ForeignFunctionTests {
@@ -74,29 +75,29 @@ struct ForeignFunctionTests {
     @Test("wrong argument count names the count and the types")
     func wrongArgumentCount() throws {
         let crc32 = try function(#"{"library": "libz.so.1", "symbol": "crc32", "parameters": ["u64", "buffer", "u32"], "result": "u64"}"#)
-        let error = expectFFIError { () throws(FFIError) in _ = try crc32.call(arguments: [0, "hello"]) }
+        let error = expectError { () throws(FFIError) in _ = try crc32.call(arguments: [0, "hello"]) }
         #expect(error?.code == .badArgument)
         #expect(error?.message == "args: crc32 takes 3 arguments [u64, buffer, u32], got 2")
         let frexp = try function(#"{"library": "libm.so.6", "symbol": "frexp", "parameters": ["f64", {"out": "i32"}], "result": "f64"}"#)
-        let outError = expectFFIError { () throws(FFIError) in _ = try frexp.call(arguments: [8.0, 0]) }
+        let outError = expectError { () throws(FFIError) in _ = try frexp.call(arguments: [8.0, 0]) }
         #expect(outError?.message == "args: frexp takes 1 argument [f64], got 2")
     }
 
     @Test("wrong argument types name the index and the expected type")
     func wrongArgumentType() throws {
         let abs = try function(#"{"library": "libc.so.6", "symbol": "abs", "parameters": ["i32"], "result": "i32"}"#)
-        let error = expectFFIError { () throws(FFIError) in _ = try abs.call(arguments: ["x"]) }
+        let error = expectError { () throws(FFIError) in _ = try abs.call(arguments: ["x"]) }
         #expect(error?.code == .badArgument)
         #expect(error?.message == #"args[0]: expected i32 (an integer -2147483648...2147483647), got "x""#)
-        let range = expectFFIError { () throws(FFIError) in _ = try abs.call(arguments: [.int(1 << 40)]) }
+        let range = expectError { () throws(FFIError) in _ = try abs.call(arguments: [.int(1 << 40)]) }
         #expect(range?.message.hasPrefix("args[0]: expected i32") == true)
         let crc32 = try function(#"{"library": "libz.so.1", "symbol": "crc32", "parameters": ["u64", "buffer", "u32"], "result": "u64"}"#)
-        let byte = expectFFIError { () throws(FFIError) in _ = try crc32.call(arguments: [0, [1, 256], 2]) }
+        let byte = expectError { () throws(FFIError) in _ = try crc32.call(arguments: [0, [1, 256], 2]) }
         #expect(byte?.message == "args[1][1]: expected a byte value 0...255, got 256")
         let div = try function(#"{"library": "libc.so.6", "symbol": "div", "parameters": [{"struct": ["i32", "i32"]}], "result": "i32"}"#)
-        let field = expectFFIError { () throws(FFIError) in _ = try div.call(arguments: [[1, true]]) }
+        let field = expectError { () throws(FFIError) in _ = try div.call(arguments: [[1, true]]) }
         #expect(field?.message == "args[0][1]: expected i32 (an integer -2147483648...2147483647), got true")
-        let input = expectFFIError { () throws(FFIError) in _ = try abs.call(input: ["args": "nope"]) }
+        let input = expectError { () throws(FFIError) in _ = try abs.call(input: ["args": "nope"]) }
         #expect(input?.message == "input.args: expected an array of arguments, got string")
     }
 

@@ -1,6 +1,7 @@
 import FFIAdapterCore
 import SwitchyardFFI
 import SwitchyardJSON
+import SwitchyardTestSupport
 import Testing
 
 struct TestFailure: Error, CustomStringConvertible {
@@ -16,17 +17,4 @@ func signature(_ json: String, at path: String = "ffi") throws -> FFISignature {
 /// Creates a foreign function from an `ffi` field written as JSON text.
 func function(_ json: String) throws -> ForeignFunction {
     try ForeignFunction(signature(json))
-}
-
-/// Runs `body`, expecting an `FFIError`; returns it.
-func expectFFIError(_ body: () throws(FFIError) -> Void, sourceLocation: SourceLocation = #_sourceLocation)
-    -> FFIError?
-{
-    do {
-        try body()
-        Issue.record("expected an FFIError, got success", sourceLocation: sourceLocation)
-        return nil
-    } catch {
-        return error
-    }
 }

@@ -1,5 +1,6 @@
 import SwitchyardFFI
 import Testing
+import SwitchyardTestSupport
 
 @Suite("CallInterface", .timeLimit(.minutes(1)))
 struct CallInterfaceTests {
@@ -40,12 +41,12 @@ struct CallInterfaceTests {
 
     @Test("void arguments, empty structs and bad fixed counts are bad signatures")
     func badSignatures() {
-        let void = expectFFIError { () throws(FFIError) in _ = try CallInterface(returning: .int32, arguments: [.void]) }
+        let void = expectError { () throws(FFIError) in _ = try CallInterface(returning: .int32, arguments: [.void]) }
         #expect(void?.code == .badSignature)
         #expect(void?.message.contains("argument 0 is void") == true)
-        let empty = expectFFIError { () throws(FFIError) in _ = try CallInterface(returning: .structure([]), arguments: []) }
+        let empty = expectError { () throws(FFIError) in _ = try CallInterface(returning: .structure([]), arguments: []) }
         #expect(empty?.code == .badSignature)
-        let fixed = expectFFIError { () throws(FFIError) in
+        let fixed = expectError { () throws(FFIError) in
             _ = try CallInterface(returning: .int32, arguments: [.pointer], fixedArgumentCount: 2)
         }
         #expect(fixed?.code == .badSignature)

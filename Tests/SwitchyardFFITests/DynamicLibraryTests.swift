@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardFFI
 import Testing
+import SwitchyardTestSupport
 
 @Suite("DynamicLibrary and LibraryLoadPolicy", .timeLimit(.minutes(1)))
 struct DynamicLibraryTests {
@@ -21,7 +22,7 @@ struct DynamicLibraryTests {
 
     @Test("a missing library is libraryNotFound with the dlerror text")
     func libraryNotFound() {
-        let error = expectFFIError { () throws(FFIError) in _ = try DynamicLibrary.open("libswitchyard-no-such.so.9") }
+        let error = expectError { () throws(FFIError) in _ = try DynamicLibrary.open("libswitchyard-no-such.so.9") }
         #expect(error?.code == .libraryNotFound)
         #expect(error?.message.contains("libswitchyard-no-such.so.9") == true)
         #expect(error?.message.contains("cannot open shared object file") == true)
@@ -30,7 +31,7 @@ struct DynamicLibraryTests {
     @Test("a missing symbol is symbolNotFound with the dlerror text")
     func symbolNotFound() throws {
         let zlib = try DynamicLibrary.open("libz.so.1")
-        let error = expectFFIError { () throws(FFIError) in _ = try zlib.symbol("switchyard_no_such_symbol") }
+        let error = expectError { () throws(FFIError) in _ = try zlib.symbol("switchyard_no_such_symbol") }
         #expect(error?.code == .symbolNotFound)
         #expect(error?.message.contains("\"switchyard_no_such_symbol\"") == true)
         #expect(error?.message.contains("undefined symbol: switchyard_no_such_symbol") == true)
@@ -60,7 +61,7 @@ struct DynamicLibraryTests {
         let directory = try makeTemporaryDirectory()
         let path = try compileSharedLibrary(named: "answer", source: Self.answerSource, in: directory)
         try setMode(path, 0o666)
-        let error = expectFFIError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: LibraryLoadPolicy()) }
+        let error = expectError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: LibraryLoadPolicy()) }
         #expect(error?.code == .permissionDenied)
         #expect(error?.message.contains("writable by group or others (mode 666)") == true)
         // Without the check the same file loads.
@@ -74,7 +75,7 @@ struct DynamicLibraryTests {
         let path = try compileSharedLibrary(named: "answer", source: Self.answerSource, in: directory)
         try setMode(path, 0o644)
         try setMode(directory, 0o775)
-        let error = expectFFIError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: LibraryLoadPolicy()) }
+        let error = expectError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: LibraryLoadPolicy()) }
         #expect(error?.code == .permissionDenied)
         #expect(error?.message.contains("the directory \"\(directory)\"") == true)
     }
@@ -86,19 +87,19 @@ struct DynamicLibraryTests {
         let path = try compileSharedLibrary(named: "answer", source: Self.answerSource, in: directory)
         try setMode(path, 0o644)
         let policy = LibraryLoadPolicy(allowedDirectories: [allowed])
-        let error = expectFFIError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: policy) }
+        let error = expectError { () throws(FFIError) in _ = try DynamicLibrary.open(path, policy: policy) }
         #expect(error?.code == .outsideAllowedDirectories)
         #expect(error?.message.contains(path) == true)
         let link = "\(allowed)/libanswer.so"
         #expect(symlink(path, link) == 0)
-        let viaLink = expectFFIError { () throws(FFIError) in _ = try DynamicLibrary.open(link, policy: policy) }
+        let viaLink = expectError { () throws(FFIError) in _ = try DynamicLibrary.open(link, policy: policy) }
         #expect(viaLink?.code == .outsideAllowedDirectories)
         #expect(viaLink?.message.contains("real path \"\(path)\"") == true)
     }
 
     @Test("a policy needs an existing file")
     func policyNeedsFile() {
-        let error = expectFFIError { () throws(FFIError) in
+        let error = expectError { () throws(FFIError) in
             _ = try DynamicLibrary.open("/nonexistent/libx.so", policy: LibraryLoadPolicy())
         }
         #expect(error?.code == .libraryNotFound)

@@ -28,16 +28,3 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Runs `body`, expecting an `FFIError`; returns it.
-func expectFFIError(_ body: () throws(FFIError) -> Void, sourceLocation: SourceLocation = #_sourceLocation)
-    -> FFIError?
-{
-    do {
-        try body()
-        Issue.record("expected an FFIError, got success", sourceLocation: sourceLocation)
-        return nil
-    } catch {
-        return error
-    }
-}
