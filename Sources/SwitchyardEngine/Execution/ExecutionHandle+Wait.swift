@@ -10,14 +10,18 @@ extension ExecutionHandle {
         // race through one continuation that the first of them resumes.
         let once = FirstClaim()
         return await withCheckedContinuation { (continuation: CheckedContinuation<WorkflowResult?, Never>) in
+            // A canceled sleep must end the timer: `try?` would swallow the cancellation and let
+            // a timer canceled by a finished run claim the answer as a timeout.
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                do { try await Task.sleep(for: limit) } catch { return }
                 if once.claim() { continuation.resume(returning: nil) }
             }
             Task {
                 let result = await task.value
-                timer.cancel()
+                // Claim first, then stop the timer, so it cannot win in between; canceled, it
+                // returns at once instead of sleeping out the limit.
                 if once.claim() { continuation.resume(returning: result) }
+                timer.cancel()
             }
         }
     }
