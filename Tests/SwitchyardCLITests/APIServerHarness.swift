@@ -45,7 +45,7 @@ final class APIServerHarness: @unchecked Sendable {
 
     /// One request; answers the HTTP status and the parsed envelope.
     func request(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, rawBody: String? = nil,
-                 key: String?? = .none) async throws -> (status: Int, envelope: JSONValue) {
+                 key: String?? = .none, scheme: String = "Bearer") async throws -> (status: Int, envelope: JSONValue) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let text = rawBody ?? body?.jsonString {
@@ -53,7 +53,7 @@ final class APIServerHarness: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
         }
         let bearer: String? = switch key { case .none: apiKey; case .some(let given): given }
-        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let bearer { request.headers.add(name: "Authorization", value: "\(scheme) \(bearer)") }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), try JSONValue(parsing: bytes.readableBytesView))

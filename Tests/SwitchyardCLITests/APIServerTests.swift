@@ -142,6 +142,11 @@ struct APIServerTests {
         let missing = try await server.request(.GET, "/api/v0/openapi.json", key: .some(nil))
         #expect(missing.status == 401 && missing.envelope["error"]?["code"] == "UNAUTHORIZED")
         #expect(try await server.request(.GET, "/api/v0/openapi.json", key: "s3cre").status == 401)
+        // The scheme is case-insensitive (RFC 7235); only Bearer carries the key.
+        for scheme in ["bearer", "BEARER", "Bearer "] {
+            #expect(try await server.request(.GET, "/api/v0/openapi.json", scheme: scheme).status == 200, "\(scheme)")
+        }
+        #expect(try await server.request(.GET, "/api/v0/openapi.json", scheme: "Basic").status == 401)
         let document = try await server.request(.GET, "/api/v0/openapi.json")
         #expect(document.status == 200)
         #expect(document.envelope["openapi"] == "3.0.3")
