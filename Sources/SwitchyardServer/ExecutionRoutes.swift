@@ -8,9 +8,10 @@ struct ExecutionRoutes {
     let observer: ExecutionObserver?
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/v0/executions/workflows") { _, _ in
+        router.get("/api/v0/executions/workflows") { request, _ in
             await APIRoutes.answer {
-                let records = try await engine.store.listWorkflows(limit: nil)
+                let limit = try Self.listLimit(request.uri.queryParameters.get("limit"))
+                let records = try await engine.store.listWorkflows(limit: limit)
                 return APIResponse.success(.ok, "workflow executions", .array(records.map(\.summaryJSON)))
             }
         }
@@ -67,5 +68,15 @@ struct ExecutionRoutes {
         }
         return APIError(.conflict, "NOT_RUNNING",
                         "execution \"\(execID)\" is \(record.status.rawValue), not running in this server")
+    }
+
+    /// `?limit=N`: at most N executions, newest first; absent means all of them.
+    /// - Throws: `APIError` 400 naming `limit` when it is not a whole number from 1 to 10,000.
+    static func listLimit(_ text: String?) throws(APIError) -> Int? {
+        guard let text else { return nil }
+        guard let limit = Int(text), (1...10_000).contains(limit) else {
+            throw APIError.badRequest("`limit` must be a whole number from 1 to 10000, got \"\(text)\"")
+        }
+        return limit
     }
 }

@@ -32,7 +32,9 @@ enum OpenAPIDocument {
             "/workflows/{id}/executions/sync": ["post": operation(
                 "Run a workflow and wait for its end (timeout: seconds, default 60, at most 300)", path: ["id"],
                 body: ["input": ["type": "object"], "timeout": ["type": "number"]], answers: ["200", "400", "404", "408"])],
-            "/executions/workflows": ["get": operation("List workflow executions, newest first")],
+            "/executions/workflows": ["get": operation(
+                "List workflow executions, newest first", query: ["limit": ["type": "integer", "minimum": 1, "maximum": 10000]],
+                answers: ["200", "400"])],
             "/executions/workflows/{exec_id}": ["get": operation(
                 "An execution's status, output, error, timestamps and tasks", path: execution, answers: ["200", "404"])],
             "/executions/workflows/{exec_id}/signals": ["post": operation(
@@ -57,12 +59,13 @@ enum OpenAPIDocument {
 
     private static func object(_ properties: JSONValue) -> JSONValue { ["type": "object", "properties": properties] }
 
-    private static func operation(_ summary: String, path: [String] = [], body: JSONValue? = nil,
-                                  answers: [String] = ["200"], security: Bool = true) -> JSONValue {
+    private static func operation(_ summary: String, path: [String] = [], query: [String: JSONValue] = [:],
+                                  body: JSONValue? = nil, answers: [String] = ["200"], security: Bool = true) -> JSONValue {
         var operation: [String: JSONValue] = ["summary": .string(summary)]
-        if !path.isEmpty {
-            operation["parameters"] = .array(path.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]] })
-        }
+        let parameters: [JSONValue] =
+            path.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]] }
+            + query.keys.sorted().map { ["name": .string($0), "in": "query", "required": false, "schema": query[$0]!] }
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let body {
             operation["requestBody"] = ["content": ["application/json": ["schema": object(body)]]]
         }

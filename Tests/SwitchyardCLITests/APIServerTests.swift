@@ -56,6 +56,11 @@ struct APIServerTests {
 
         let listed = try await server.request(.GET, "/api/v0/executions/workflows")
         #expect(listed.envelope["data"]?.arrayValue?.contains { $0["exec_id"] == .string(execID) } == true)
+        _ = try await server.request(.POST, "/api/v0/workflows/quick/executions/sync", body: ["input": ["name": "al"]])
+        let one = try await server.request(.GET, "/api/v0/executions/workflows?limit=1")
+        #expect(one.status == 200 && one.envelope["data"]?.arrayValue?.count == 1, "\(one.envelope)")
+        let bad = try await server.request(.GET, "/api/v0/executions/workflows?limit=zero")
+        #expect(bad.status == 400 && bad.envelope["error"]?["message"]?.stringValue?.contains("`limit`") == true)
         #expect(server.stop() == 0)
     }
 
