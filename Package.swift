@@ -138,7 +138,7 @@ let package = Package(
         .target(
             name: "BunAdapter",
             dependencies: [
-                "SwitchyardABI", "SwitchyardAdapterKit", "SwitchyardJSON",
+                "SwitchyardABI", "SwitchyardAdapterKit", "SwitchyardJSON", "SwitchyardRuntime",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

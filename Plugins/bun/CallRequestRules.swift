@@ -1,3 +1,5 @@
+import SwitchyardRuntime
+
 /// Syntactic checks start_call makes before anything runs (issue: "Validation").
 enum ToolIDRules {
     /// Why `id` is not an acceptable tool id, or nil.
@@ -19,31 +21,16 @@ enum ToolIDRules {
     }
 }
 
-/// Which environment variables a call (or the instance config) may set.
+/// Which environment variables a call (or the instance config) may set: the shared rules, and
+/// the variables the adapter itself sets for the worker.
 enum EnvironmentRules {
-    /// Variables that change how the runtime itself loads code: never settable per call.
-    static let denied: Set<String> = ["LD_PRELOAD", "LD_LIBRARY_PATH", "NODE_OPTIONS", "BUN_CONFIG_PROFILE"]
     /// Variables the adapter itself sets for the worker.
     static let reserved: Set<String> = [PerCallDispatcher.requestVariable]
 
     /// Why `key=value` is not acceptable, or nil.
     static func problem(key: String, value: String) -> String? {
-        if key.isEmpty { return "an env key is empty" }
-        for byte in key.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-                continue
-            default:
-                return "env key \"\(key)\" may contain only A-Z 0-9 _"
-            }
-        }
-        if denied.contains(key) || key.hasPrefix("DYLD_") {
-            return "env key \"\(key)\" is not allowed (it changes how the runtime loads code)"
-        }
+        if let problem = ToolEnvironmentRules.problem(key: key, value: value) { return problem }
         if reserved.contains(key) { return "env key \"\(key)\" is reserved for the adapter" }
-        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            return "env \"\(key)\" has a control character in its value"
-        }
         return nil
     }
 }

@@ -109,12 +109,50 @@ public struct AdapterConfig: Sendable {
     public var library: String
     /// `config`, passed to the adapter when it is created.
     public var config: JSONValue
+    /// `sha256`: the hex digest the library file must have; `nil` when not pinned.
+    public var sha256: String?
+    /// `isolation`: where the library runs.
+    public var isolation: AdapterIsolation
+    /// `limits`: what an isolated adapter's helper process may use.
+    public var limits: IsolationLimits
 
     /// Creates an adapter entry.
-    public init(id: String, library: String, config: JSONValue = .emptyObject) {
+    public init(id: String, library: String, config: JSONValue = .emptyObject, sha256: String? = nil,
+                isolation: AdapterIsolation = .inProcess, limits: IsolationLimits = IsolationLimits()) {
         self.id = id
         self.library = library
         self.config = config
+        self.sha256 = sha256
+        self.isolation = isolation
+        self.limits = limits
+    }
+}
+
+/// Where an `adapters:` library runs.
+public enum AdapterIsolation: String, Sendable, CaseIterable {
+    /// Loaded into the host process with dlopen (the default: fastest, shares its fate).
+    case inProcess = "in_process"
+    /// Loaded by a helper process the host starts: a crash fails only that helper's calls.
+    case process
+}
+
+/// `limits:` of an isolated adapter; `nil` means the system's default.
+public struct IsolationLimits: Sendable, Equatable {
+    /// `memory_mb`: the helper's address-space limit (RLIMIT_AS), in MiB.
+    public var memoryMB: Int?
+    /// `cpu_seconds`: the helper's CPU-time limit (RLIMIT_CPU).
+    public var cpuSeconds: Int?
+    /// `open_files`: the helper's descriptor limit (RLIMIT_NOFILE).
+    public var openFiles: Int?
+    /// `max_in_flight`: calls the helper runs at once; more fail with `busy`.
+    public var maxInFlight: Int?
+
+    /// Creates limits; every one defaults to the system's.
+    public init(memoryMB: Int? = nil, cpuSeconds: Int? = nil, openFiles: Int? = nil, maxInFlight: Int? = nil) {
+        self.memoryMB = memoryMB
+        self.cpuSeconds = cpuSeconds
+        self.openFiles = openFiles
+        self.maxInFlight = maxInFlight
     }
 }
 

@@ -26,7 +26,9 @@ extension DocumentDecoder {
             let library = string(entry, "library", required: true) ?? ""
             if ["runtime", "ffi"].contains(id) { fail(entry.path("id"), "\"\(id)\" is reserved") }
             if !seenAdapters.insert(id).inserted { fail(entry.path("id"), "duplicate adapter id \"\(id)\"") }
-            project.adapters.append(AdapterConfig(id: id, library: library, config: entry.members["config"] ?? .emptyObject))
+            project.adapters.append(AdapterConfig(
+                id: id, library: library, config: entry.members["config"] ?? .emptyObject,
+                sha256: sha256(entry), isolation: isolation(entry), limits: isolationLimits(entry)))
         }
         _ = array(root, "workflows")
         return project
@@ -83,5 +85,37 @@ extension DocumentDecoder {
         if workflow.tasks.isEmpty, problems.isEmpty { fail("tasks", "a workflow needs at least one task") }
         workflow.outputs = root.members["outputs"]
         return workflow
+    }
+
+    /// `sha256:`: 64 hex digits (either case; kept in lower case).
+    private mutating func sha256(_ entry: FieldReader) -> String? {
+        guard let digest = string(entry, "sha256") else { return nil }
+        let lower = digest.lowercased()
+        guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            fail(entry.path("sha256"), "must be 64 hexadecimal digits, got \"\(digest)\"")
+            return nil
+        }
+        return lower
+    }
+
+    private mutating func isolation(_ entry: FieldReader) -> AdapterIsolation {
+        guard let text = string(entry, "isolation") else { return .inProcess }
+        guard let isolation = AdapterIsolation(rawValue: text) else {
+            let known = AdapterIsolation.allCases.map(\.rawValue).joined(separator: ", ")
+            fail(entry.path("isolation"), "must be one of \(known), got \"\(text)\"")
+            return .inProcess
+        }
+        return isolation
+    }
+
+    private mutating func isolationLimits(_ entry: FieldReader) -> IsolationLimits {
+        guard let limits = mapping(entry, "limits") else { return IsolationLimits() }
+        func positive(_ key: String) -> Int? {
+            guard let value = int(limits, key) else { return nil }
+            if value < 1 { fail(limits.path(key), "must be at least 1, got \(value)") }
+            return value
+        }
+        return IsolationLimits(memoryMB: positive("memory_mb"), cpuSeconds: positive("cpu_seconds"),
+                               openFiles: positive("open_files"), maxInFlight: positive("max_in_flight"))
     }
 }
