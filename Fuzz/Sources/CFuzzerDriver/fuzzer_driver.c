@@ -1,0 +1,2 @@
+/* Declarations only (include/fuzzer_driver.h); libFuzzer itself is linked by fuzz.mk. */
+#include "fuzzer_driver.h"
