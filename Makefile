@@ -21,6 +21,7 @@ test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	$(MAKE) embedding-example
+	$(MAKE) fuzz-smoke
 
 # examples/embedding-host: a package of its own that depends on this one by path, built in its own
 # folder, runs a workflow and a tool call with the adapters of this build; its output must match.
@@ -40,10 +41,13 @@ test-fast: build
 	$(SWIFT) build --build-tests
 	SWITCHYARD_SKIP_SLOW=1 $(SWIFT) test --skip-build --no-parallel
 
+# libFuzzer targets for the parsers (docs/FUZZING.md): `make fuzz`, `make fuzz-smoke`.
+include Fuzz/fuzz.mk
+
 bench: setup
 	$(SWIFT) run -c release switchyard-bench ffi bun engine api --json
 
 clean:
 	$(SWIFT) package clean
-	rm -rf .build-embedding
+	rm -rf .build-embedding $(FUZZ_BUILD)
 	$(MAKE) -s -C Plugins/textkit clean
