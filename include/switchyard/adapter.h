@@ -17,10 +17,15 @@
  *     live in `sy_adapter_api`; host callbacks live in `sy_host_api`. The plugin links no host
  *     symbols: everything it needs from the host is in the table it is handed.
  *
- * Ownership words used below:
+ * Ownership words used below (and spelled in the sy_borrowed_* / sy_transferred_* / sy_static_*
+ * typedefs, which are plain pointer types: they change no layout):
  *   BORROWED     valid only for the duration of the call it is passed to; copy what you keep.
  *   TRANSFERRED  the receiver owns it from now on and frees it as the note says.
  *   STATIC       lives as long as the library is loaded (libraries are never unloaded).
+ *
+ * Writing a plugin: define the entry with SY_EXPORT (so `-fvisibility=hidden` builds still export
+ * it), send frames with the sy_emit_* helpers at the end of this header, and hand text back with
+ * sy_host_text. `switchyard plugin new NAME` writes a skeleton that does all three.
  *
  * Calls stream. After `start_call` returns SY_OK the adapter owes the host exactly ONE terminal
  * frame (kind RESULT or ERROR, last chunk flagged SY_FRAME_FLAG_END_OF_STREAM), optionally
@@ -46,6 +51,31 @@ extern "C" {
 
 /** The one symbol an adapter library exports; its type is `sy_adapter_entry_fn`. */
 #define SY_ADAPTER_ENTRY_SYMBOL "switchyard_adapter_entry"
+
+/* ---- Export and ownership ------------------------------------------------------------ */
+
+/**
+ * Marks the entry function for export from the shared library, also when the rest of the plugin
+ * is built with `-fvisibility=hidden` (recommended: then the entry is the only exported symbol).
+ */
+#if defined(_WIN32)
+#define SY_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define SY_EXPORT __attribute__((visibility("default")))
+#else
+#define SY_EXPORT
+#endif
+
+/** Bytes BORROWED for the duration of the call they are passed to (or the emit they are in). */
+typedef const uint8_t *sy_borrowed_bytes;
+/** NUL-terminated UTF-8 text BORROWED for the duration of the call it is passed to. */
+typedef const char *sy_borrowed_text;
+/** NUL-terminated UTF-8 text that is STATIC: it lives as long as the library is loaded. */
+typedef const char *sy_static_text;
+/** NUL-terminated text allocated with host->alloc and TRANSFERRED to the host (`error_out`). */
+typedef char *sy_transferred_text;
+/** Bytes allocated with host->alloc and TRANSFERRED to the host (`describe`'s JSON). */
+typedef uint8_t *sy_transferred_bytes;
 
 /* ---- Status codes ---------------------------------------------------------------------- */
 
@@ -125,7 +155,7 @@ typedef struct sy_frame {
     sy_frame_kind kind;   /* SY_FRAME_* */
     uint32_t flags;       /* SY_FRAME_FLAG_* */
     int32_t log_level;    /* SY_LOG_*; read only for SY_FRAME_LOG */
-    const uint8_t *data;  /* BORROWED: the payload bytes; valid only during emit */
+    sy_borrowed_bytes data; /* the payload bytes; valid only during emit */
     uint64_t length;      /* bytes at `data` */
 } sy_frame;
 
@@ -147,7 +177,7 @@ typedef struct sy_host_api {
      * OWNERSHIP: `message` is BORROWED (UTF-8, `length` bytes, need not be NUL-terminated).
      * THREADING: any thread.
      */
-    void (*log)(void *host_context, int32_t level, const uint8_t *message, uint64_t length);
+    void (*log)(void *host_context, int32_t level, sy_borrowed_bytes message, uint64_t length);
 
     /**
      * Delivers one frame (or chunk) of call `call_id`'s output.
@@ -157,6 +187,10 @@ typedef struct sy_host_api {
      * call when emit returns anything but SY_OK.
      * OWNERSHIP: `frame` and `frame->data` are BORROWED; the host copies what it keeps.
      * THREADING: any thread, including inside start_call and after release (then ignored).
+     * RE-ENTRANCY: hold no lock across emit. The host may call release_call (inside the emit of
+     * a terminal frame) or cancel_call (inside an emit it refuses) before emit returns; if those
+     * hooks take a lock the emitting thread holds, the plugin deadlocks. Per-call state that the
+     * emitting thread still reads after emit returns must outlive release_call (reference count it).
      */
     sy_status (*emit)(void *host_context, uint64_t call_id, const sy_frame *frame);
 
@@ -186,13 +220,13 @@ typedef struct sy_call_request {
     uint32_t struct_size;         /* sizeof(sy_call_request) as the host compiled it */
     uint32_t reserved;            /* 0 */
     uint64_t call_id;             /* host-chosen; unique among the instance's unreleased calls */
-    const char *tool_id;          /* BORROWED: NUL-terminated UTF-8 */
+    sy_borrowed_text tool_id;     /* NUL-terminated UTF-8 */
     uint64_t tool_id_length;      /* bytes, without the NUL */
-    const uint8_t *input_json;    /* BORROWED: a JSON object, NUL-terminated */
+    sy_borrowed_bytes input_json; /* a JSON object, NUL-terminated */
     uint64_t input_json_length;   /* bytes, without the NUL */
-    const uint8_t *config_json;   /* BORROWED: the tool's `config` JSON object ("{}" if none) */
+    sy_borrowed_bytes config_json; /* the tool's `config` JSON object ("{}" if none) */
     uint64_t config_json_length;  /* bytes, without the NUL */
-    const uint8_t *env_json;      /* BORROWED: JSON object of string to string ("{}" if none) */
+    sy_borrowed_bytes env_json;   /* JSON object of string to string ("{}" if none) */
     uint64_t env_json_length;     /* bytes, without the NUL */
     int64_t timeout_ms;           /* the call's time budget from now; 0 = none. The host enforces
                                      it as well: at the deadline it calls cancel_call. */
@@ -206,8 +240,8 @@ typedef struct sy_adapter_api {
     uint32_t abi_major;          /* written by the adapter: must equal the host's major */
     uint32_t abi_minor;          /* written by the adapter: min(host minor, adapter minor) */
     uint32_t reserved;           /* 0 */
-    const char *adapter_name;    /* STATIC, NUL-terminated: e.g. "textkit" */
-    const char *adapter_version; /* STATIC, NUL-terminated: the adapter's own version */
+    sy_static_text adapter_name;    /* e.g. "textkit" */
+    sy_static_text adapter_version; /* the adapter's own version */
 
     /**
      * Creates an instance from `config_json` (a JSON object, NUL-terminated; "{}" if none).
@@ -216,8 +250,9 @@ typedef struct sy_adapter_api {
      * OWNERSHIP: `host` STATIC (lives for the process); `config_json` BORROWED.
      * THREADING: any thread; never concurrently with destroy of the same instance.
      */
-    sy_status (*create)(const sy_host_api *host, const uint8_t *config_json,
-                        uint64_t config_length, sy_instance **instance_out, char **error_out);
+    sy_status (*create)(const sy_host_api *host, sy_borrowed_bytes config_json,
+                        uint64_t config_length, sy_instance **instance_out,
+                        sy_transferred_text *error_out);
 
     /**
      * Describes the instance's tools: a JSON array of
@@ -226,8 +261,8 @@ typedef struct sy_adapter_api {
      * `*error_out` as in create.
      * THREADING: any thread, concurrently with calls.
      */
-    sy_status (*describe)(sy_instance *instance, uint8_t **json_out, uint64_t *json_length_out,
-                          char **error_out);
+    sy_status (*describe)(sy_instance *instance, sy_transferred_bytes *json_out,
+                          uint64_t *json_length_out, sy_transferred_text *error_out);
 
     /**
      * Starts a call. SY_OK means the adapter owes exactly one terminal frame for
@@ -238,7 +273,7 @@ typedef struct sy_adapter_api {
      * THREADING: any thread; many calls may start concurrently on one instance.
      */
     sy_status (*start_call)(sy_instance *instance, const sy_call_request *request,
-                            char **error_out);
+                            sy_transferred_text *error_out);
 
     /**
      * Asks a running call to stop. The adapter should stop the work, clean up (processes
@@ -272,6 +307,11 @@ typedef struct sy_adapter_api {
  */
 typedef sy_status (*sy_adapter_entry_fn)(const sy_host_api *host, sy_adapter_api *api_out);
 
+/* The entry's declaration, exported (C and C++ only: a Swift adapter defines it with @_cdecl). */
+#ifndef __swift__
+SY_EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out);
+#endif
+
 /* ---- Layout pins (LP64) ---------------------------------------------------------------- */
 /* C99 has no static_assert: a negative array size fails the build instead. The Swift test
    suite pins the same sizes, so an ABI change cannot slip in unnoticed. */
@@ -285,6 +325,114 @@ SY_STATIC_ASSERT(offsetof(sy_call_request, call_id) == 8, call_request_call_id_o
 SY_STATIC_ASSERT(offsetof(sy_adapter_api, create) == 32, adapter_api_create_offset);
 #undef SY_STATIC_ASSERT
 #endif
+
+/* ---- Helpers for plugins (static inline: nothing to link) ------------------------------ */
+/* The frames every plugin sends, each one whole (unchunked), and `error_out` text. Each emit
+   helper returns what host->emit returned; a plugin may stop producing output for the call when
+   it is not SY_OK. As with emit itself: hold no lock while calling them. */
+
+/** Emits one frame of `kind` with `flags` (and `log_level` for SY_FRAME_LOG). */
+static inline sy_status sy_emit_frame(const sy_host_api *host, uint64_t call_id, sy_frame_kind kind,
+                                      uint32_t flags, int32_t log_level, const void *data,
+                                      uint64_t length) {
+    sy_frame frame = {(uint32_t)sizeof(sy_frame), kind, flags, log_level, (sy_borrowed_bytes)data,
+                      length};
+    return host->emit(host->host_context, call_id, &frame);
+}
+
+/** The call's output (one JSON value, `length` bytes): the terminal RESULT frame. */
+static inline sy_status sy_emit_result(const sy_host_api *host, uint64_t call_id, const char *json,
+                                       uint64_t length) {
+    return sy_emit_frame(host, call_id, SY_FRAME_RESULT, SY_FRAME_FLAG_END_OF_STREAM, 0, json, length);
+}
+
+/** A PROGRESS frame: one JSON value, `length` bytes. Not terminal. */
+static inline sy_status sy_emit_progress(const sy_host_api *host, uint64_t call_id, const char *json,
+                                         uint64_t length) {
+    return sy_emit_frame(host, call_id, SY_FRAME_PROGRESS, 0, 0, json, length);
+}
+
+/** A LOG frame: `length` bytes of UTF-8 text at `level` (SY_LOG_*). Not terminal. */
+static inline sy_status sy_emit_log(const sy_host_api *host, uint64_t call_id, int32_t level,
+                                    const char *text, uint64_t length) {
+    return sy_emit_frame(host, call_id, SY_FRAME_LOG, 0, level, text, length);
+}
+
+/* Length of a NUL-terminated text (the header includes no <string.h>). */
+static inline uint64_t sy_text_length(const char *text) {
+    uint64_t length = 0;
+    while (text[length]) length++;
+    return length;
+}
+
+/* Writes `text` as a JSON string (quotes included) at `out` when it is not NULL; returns the
+   bytes it takes. Bytes >= 0x80 pass through: the text must be UTF-8. */
+static inline uint64_t sy_json_quote(const char *text, char *out) {
+    static const char hex[] = "0123456789abcdef";
+    uint64_t at = 0;
+    if (out) out[at] = '"';
+    at++;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        char escape = *c == '"' ? '"' : *c == '\\' ? '\\' : *c == '\n' ? 'n' : *c == '\r' ? 'r'
+                    : *c == '\t' ? 't' : 0;
+        if (escape) {
+            if (out) { out[at] = '\\'; out[at + 1] = escape; }
+            at += 2;
+        } else if (*c < 0x20) {
+            if (out) {
+                out[at] = '\\'; out[at + 1] = 'u'; out[at + 2] = '0'; out[at + 3] = '0';
+                out[at + 4] = hex[*c >> 4]; out[at + 5] = hex[*c & 15];
+            }
+            at += 6;
+        } else {
+            if (out) out[at] = (char)*c;
+            at++;
+        }
+    }
+    if (out) out[at] = '"';
+    return at + 1;
+}
+
+/**
+ * The terminal ERROR frame {"kind": kind, "message": message}: `kind` one of the SY_ERROR_KIND_*
+ * strings, `message` NUL-terminated UTF-8 (escaped here). Falls back to a fixed
+ * {"kind":"tool_error","message":"out of memory"} when host->alloc fails.
+ */
+static inline sy_status sy_emit_error(const sy_host_api *host, uint64_t call_id, const char *kind,
+                                      const char *message) {
+    static const char prefix[] = "{\"kind\":", middle[] = ",\"message\":";
+    uint64_t length = (sizeof prefix - 1) + sy_json_quote(kind, 0) + (sizeof middle - 1)
+                    + sy_json_quote(message, 0) + 1;
+    char *json = (char *)host->alloc(host->host_context, length);
+    if (!json) {
+        static const char fallback[] = "{\"kind\":\"tool_error\",\"message\":\"out of memory\"}";
+        return sy_emit_frame(host, call_id, SY_FRAME_ERROR, SY_FRAME_FLAG_END_OF_STREAM, 0, fallback,
+                             sizeof fallback - 1);
+    }
+    uint64_t at = 0;
+    for (uint64_t i = 0; i < sizeof prefix - 1; i++) json[at++] = prefix[i];
+    at += sy_json_quote(kind, json + at);
+    for (uint64_t i = 0; i < sizeof middle - 1; i++) json[at++] = middle[i];
+    at += sy_json_quote(message, json + at);
+    json[at++] = '}';
+    sy_status status = sy_emit_frame(host, call_id, SY_FRAME_ERROR, SY_FRAME_FLAG_END_OF_STREAM, 0,
+                                     json, at);
+    host->free_memory(host->host_context, json);
+    return status;
+}
+
+/**
+ * A copy of `text` in host->alloc memory, for `error_out` (TRANSFERRED to the host when stored
+ * there); NULL when out of memory, which `error_out` accepts.
+ */
+static inline sy_transferred_text sy_host_text(const sy_host_api *host, const char *text) {
+    uint64_t length = sy_text_length(text);
+    char *copy = (char *)host->alloc(host->host_context, length + 1);
+    if (copy) {
+        for (uint64_t i = 0; i <= length; i++) copy[i] = text[i];
+    }
+    return copy;
+}
 
 #ifdef __cplusplus
 }
