@@ -12,9 +12,9 @@ FUZZ_BUILD ?= .build-fuzz
 # Fuzzing flags for every target: crash on anything above 1 GB or 10 s per input.
 FUZZ_FLAGS ?= -rss_limit_mb=1024 -timeout=10 -max_len=4096 -print_final_stats=1
 
-# libFuzzer without its main (SwiftPM defines one for each executable): from this toolchain.
-FUZZ_SWIFTC = $(shell readlink -f "$$(command -v swiftc)")
-FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(FUZZ_SWIFTC))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+# libFuzzer without its main (SwiftPM defines one for each executable), from the toolchain $(SWIFT) runs.
+FUZZ_SWIFTC = $(shell readlink -f "$$(command -v $(firstword $(SWIFT)))")
+FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(FUZZ_SWIFTC))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
 FUZZ_SWIFT_BUILD = $(SWIFT) build -c release --package-path Fuzz --scratch-path $(FUZZ_BUILD) \
 	-Xswiftc -sanitize=address \
 	-Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table \
