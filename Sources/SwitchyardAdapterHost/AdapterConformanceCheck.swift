@@ -1,8 +1,15 @@
+import SwitchyardABI
 import SwitchyardJSON
 import SwitchyardRuntime
 
 /// Checks an adapter library against the ABI: load, handshake, create, describe, a call, a
 /// cancel, release and destroy — what `switchyard plugin check` runs.
+///
+/// The check is a host of its own (``ConformanceProbe``): it records every frame, so it fails a
+/// plugin that sends a terminal frame and then a failing `start_call` status, frames after the
+/// terminal frame or after `release_call`, a call that never ends, a cancel that does not end
+/// the call within the grace, or a hook that blocks. It calls a tool with an input built from the
+/// tool's `input` schema (or the one it is given), so a tool that rejects `{}` passes.
 public struct AdapterConformanceCheck: Sendable {
     /// One checked step and how it went.
     public struct Step: Sendable, Hashable {
@@ -16,25 +23,45 @@ public struct AdapterConformanceCheck: Sendable {
 
         /// The report line: `ok handshake ABI 1.0 (textkit 1.0.0)` or `FAIL call: ...`.
         public var line: String { passed ? "ok \(name) \(detail)" : "FAIL \(name): \(detail)" }
+
+        /// `{"name", "passed", "detail"}`, for `plugin check --json`.
+        public var json: JSONValue { ["name": .string(name), "passed": .bool(passed), "detail": .string(detail)] }
     }
 
     /// The checks the library file must pass before it is loaded.
     public var policy: AdapterLoadPolicy
-    /// The budget of the check's call and the wait for a canceled call.
+    /// How long the check's call may take to send its terminal frame.
     public var callTimeout: Duration
     /// How long a canceled call may take to send its terminal frame.
     public var cancelGrace: Duration
+    /// How long a hook (`create`, `start_call`, `cancel_call`, `release_call`, ...) may take to return.
+    public var hookTimeout: Duration
+    /// How long the check watches for frames after each `release_call`.
+    public var settle: Duration
+    /// The tool to call; `nil` picks the first one `describe` lists.
+    public var tool: String?
+    /// The call's input; `nil` builds one from the tool's `input` schema.
+    public var input: JSONValue?
 
     /// Creates a check.
     /// - Parameters:
     ///   - policy: the load policy (default: any directory, refuse writable files).
     ///   - callTimeout: the check call's budget (default 10 s).
     ///   - cancelGrace: the wait for a canceled call's terminal frame (default 2 s).
+    ///   - hookTimeout: the longest a hook may take to return (default 5 s).
+    ///   - settle: the watch for frames after a release (default 100 ms).
+    ///   - tool: the tool to call (default: the first described).
+    ///   - input: the input of the call (default: built from the tool's input schema).
     public init(policy: AdapterLoadPolicy = .init(), callTimeout: Duration = .seconds(10),
-                cancelGrace: Duration = .seconds(2)) {
+                cancelGrace: Duration = .seconds(2), hookTimeout: Duration = .seconds(5),
+                settle: Duration = .milliseconds(100), tool: String? = nil, input: JSONValue? = nil) {
         self.policy = policy
         self.callTimeout = callTimeout
         self.cancelGrace = cancelGrace
+        self.hookTimeout = hookTimeout
+        self.settle = settle
+        self.tool = tool
+        self.input = input
     }
 
     /// Runs the steps in order, reporting each; stops at the first step that leaves nothing to
@@ -62,93 +89,52 @@ public struct AdapterConformanceCheck: Sendable {
         record("handshake", true, "ABI \(library.abiMajor).\(library.abiMinor) "
                + "(\(library.adapterName) \(library.adapterVersion), host \(AdapterLibrary.hostABIVersion))")
 
-        let adapter: LibraryAdapter
-        do {
-            adapter = try LibraryAdapter(
-                id: library.adapterName, library: library, config: .emptyObject,
-                options: AdapterCallOptions(defaultTimeout: callTimeout, cancelGrace: cancelGrace))
-        } catch {
-            record("create", false, error.message)
+        let probe = ConformanceProbe()
+        let session = ProbeSession(check: self, library: library, probe: probe)
+        guard let instance = await session.create(record: record) else { return false }
+        guard let tools = await session.describe(instance, record: record) else {
+            await session.destroy(instance, record: record)
             return false
         }
-        record("create", true, "instance from {}")
-
-        let tools: [ToolDescriptor]
-        do {
-            tools = try adapter.describeTools()
-        } catch {
-            record("describe", false, error.message)
-            await adapter.shutdown()
-            return false
-        }
-        if let first = tools.first {
-            record("describe", true, "\(tools.count) tools (\(tools.map(\.id).joined(separator: ", ")))")
-            await checkCall(adapter, tool: first.id, record: record)
-            await checkCancel(adapter, tools: tools, record: record)
+        if let call = pickCall(tools, record: record) {
+            let callEnded = await session.checkCall(instance, call, record: record)
+            let cancelEnded = callEnded ? await session.checkCancel(instance, pickCancel(tools, call), record: record) : false
+            session.checkRelease(record: record)
+            // A call still running when destroy comes would make a blocking destroy look guilty.
+            if callEnded && cancelEnded { await session.destroy(instance, record: record) }
+            else { record("destroy", true, "skipped: a call never ended, so destroy cannot be called safely") }
         } else {
-            record("describe", false, "the adapter describes no tools, so no call can be checked")
+            await session.destroy(instance, record: record)
         }
-
-        let counts = adapter.callCounts
-        record("release", counts.retired == counts.started && counts.abandoned == 0,
-               "\(counts.retired) of \(counts.started) calls released"
-               + (counts.abandoned > 0 ? ", \(counts.abandoned) without a terminal frame after cancel" : ""))
-        await adapter.shutdown()
-        record("destroy", true, "instance destroyed")
         return passed
     }
 
-    /// A call of `tool` with `{}`: any terminal outcome the adapter reports counts.
-    private func checkCall(_ adapter: LibraryAdapter, tool: String,
-                           record: (String, Bool, String) -> Void) async {
-        do {
-            let output = try await adapter.run(ToolCallRequest(toolID: tool, input: .emptyObject))
-            record("call", true, "\(tool) → result \(Self.excerpt(output.jsonString))")
-        } catch let error as ToolError {
-            // The host's own verdicts mean the adapter broke the protocol or never answered.
-            let hostDecided: Set<ToolError.Kind> = [.timeout, .protocol, .outputLimit]
-            record("call", !hostDecided.contains(error.kind), "\(tool) → \(Self.excerpt(error.description))")
-        } catch {
-            record("call", false, "\(tool) → \(error)")
-        }
-    }
-
-    /// Starts a call and cancels it: it must end, with the adapter's terminal frame. Prefers a
-    /// tool named `sleep` (a call long enough to be canceled while running).
-    private func checkCancel(_ adapter: LibraryAdapter, tools: [ToolDescriptor],
-                             record: (String, Bool, String) -> Void) async {
-        let sleeper = tools.first { $0.id == "sleep" }
-        let request = sleeper.map { ToolCallRequest(toolID: $0.id, input: ["ms": 60_000]) }
-            ?? ToolCallRequest(toolID: tools[0].id, input: .emptyObject)
-        let abandonedBefore = adapter.callCounts.abandoned
-        let stream = adapter.call(request)
-        let consumer = Task { () -> Result<JSONValue, any Error> in
-            do {
-                for try await event in stream {
-                    if case .result(let output) = event { return .success(output) }
-                }
-                return .failure(ToolError(.protocol, "the stream ended without an outcome"))
-            } catch {
-                return .failure(error)
+    /// The tool and input of the call step: as given, or the first tool with an input built from
+    /// its schema.
+    private func pickCall(_ tools: [ToolDescriptor], record: (String, Bool, String) -> Void) -> ToolCallRequest? {
+        if let tool {
+            guard let described = tools.first(where: { $0.id == tool }) else {
+                record("call", false, "--tool \(tool): the adapter describes no such tool (it has "
+                       + tools.map(\.id).joined(separator: ", ") + ")")
+                return nil
             }
+            return ToolCallRequest(toolID: tool, input: input ?? SchemaSample.value(for: described.inputSchema))
         }
-        // Cancels through the same path as a canceled consumer task, without racing the task's
-        // start (a task canceled before it first waits never sees the call's outcome).
-        adapter.cancelLiveCalls(reason: "canceled by plugin check")
-        let outcome = await consumer.value
-        let answered = adapter.callCounts.abandoned == abandonedBefore
-        switch outcome {
-        case .success:
-            record("cancel", answered, "\(request.toolID) finished before the cancel took effect")
-        case .failure(let error as ToolError) where error.kind == .canceled:
-            record("cancel", answered, answered ? "\(request.toolID) ended canceled"
-                   : "\(request.toolID) sent no terminal frame within \(cancelGrace) of cancel_call")
-        case .failure(let error):
-            record("cancel", false, "\(request.toolID) → \(error)")
-        }
+        guard let first = tools.first else { return nil }
+        return ToolCallRequest(toolID: first.id, input: input ?? SchemaSample.value(for: first.inputSchema))
     }
 
-    private static func excerpt(_ text: String) -> String {
+    /// The call the cancel step cancels: a `sleep` tool for a minute when there is one (a call
+    /// long enough to be canceled while running), else the call step's.
+    private func pickCancel(_ tools: [ToolDescriptor], _ call: ToolCallRequest) -> ToolCallRequest {
+        guard tool == nil, let sleeper = tools.first(where: { $0.id == "sleep" }) else { return call }
+        var sample = SchemaSample.value(for: sleeper.inputSchema).objectValue ?? [:]
+        let maximum = sleeper.inputSchema?["properties"]?["ms"]?["maximum"]?.intValue ?? 60_000
+        sample["ms"] = .int(min(60_000, maximum))
+        return ToolCallRequest(toolID: sleeper.id, input: .object(sample))
+    }
+
+    static func excerpt(_ text: String) -> String {
         text.count > 80 ? String(text.prefix(80)) + "…" : text
     }
 }
