@@ -7,6 +7,7 @@ struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Runs compozy-compatible agentic workflows on pluggable runtime adapters.",
+        version: SwitchyardVersion.number,
         subcommands: [
             RunCommand.self, ResumeCommand.self, ExecutionsCommand.self, ToolsCommand.self,
             PluginCommand.self, ValidateCommand.self, ServeCommand.self,
