@@ -51,3 +51,6 @@ clean:
 	$(SWIFT) package clean
 	rm -rf .build-embedding $(FUZZ_BUILD)
 	$(MAKE) -s -C Plugins/textkit clean
+
+# `make install PREFIX=DIR`: the binary, the adapters beside it, the header and switchyard.pc (install.mk).
+include install.mk

@@ -3,7 +3,8 @@
 set -euo pipefail
 
 missing=()
-for package in libffi-dev libsqlite3-dev pkg-config; do
+# libcjson-dev: the JSON library `switchyard plugin new` skeletons build with (pkg-config libcjson).
+for package in libffi-dev libsqlite3-dev pkg-config libcjson-dev; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
