@@ -119,18 +119,15 @@ struct ProbeSession: Sendable {
     /// The release step: what the plugin sent after a call's end or after its release.
     func checkRelease(record: Record) {
         let calls = probe.records
-        let afterRelease = calls.filter { $0.framesAfterRelease > 0 }
-        let afterEnd = calls.filter { $0.framesAfterEnd > 0 }
         let neverEnded = calls.filter { $0.startReturned && !$0.ended && $0.released }
         var problems: [String] = []
+        let afterRelease = Self.framesByTool(calls, \.framesAfterRelease)
         if !afterRelease.isEmpty {
-            problems.append(afterRelease.map { "\($0.framesAfterRelease) frames for \($0.toolID) after release_call" }
-                .joined(separator: ", ") + " (the host ignores them; stop emitting before release_call returns)")
+            problems.append(afterRelease + " after release_call (the host ignores them; stop emitting before "
+                            + "release_call returns)")
         }
-        if !afterEnd.isEmpty {
-            problems.append(afterEnd.map { "\($0.framesAfterEnd) frames for \($0.toolID) after its terminal frame" }
-                .joined(separator: ", ") + " (a call has exactly one)")
-        }
+        let afterEnd = Self.framesByTool(calls, \.framesAfterEnd)
+        if !afterEnd.isEmpty { problems.append(afterEnd + " after the terminal frame (a call has exactly one)") }
         if !neverEnded.isEmpty {
             problems.append("\(neverEnded.count) calls (\(neverEnded.map(\.toolID).joined(separator: ", "))) released "
                             + "without a terminal frame, only because the check gave up waiting")
@@ -141,6 +138,13 @@ struct ProbeSession: Sendable {
         record("release", problems.isEmpty, problems.isEmpty
                ? "\(released) of \(released) started calls ended and were released; no frames after release"
                : problems.joined(separator: "; "))
+    }
+
+    /// `N frames for TOOL` per tool whose calls sent any of `count`, joined; empty for none.
+    private static func framesByTool(_ calls: [ConformanceProbe.CallRecord],
+                                     _ count: KeyPath<ConformanceProbe.CallRecord, Int>) -> String {
+        let byTool = Dictionary(calls.map { ($0.toolID, $0[keyPath: count]) }, uniquingKeysWith: +).filter { $0.value > 0 }
+        return byTool.sorted { $0.key < $1.key }.map { "\($0.value) frames for \($0.key)" }.joined(separator: ", ")
     }
 
     func destroy(_ instance: AdapterInstance, record: Record) async {

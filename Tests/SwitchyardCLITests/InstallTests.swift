@@ -73,8 +73,9 @@ struct InstallTests {
         let prefix = try Self.install()
         let pkgConfig = ["PKG_CONFIG_PATH": prefix + "/lib/pkgconfig"]
         let author = TemporaryDirectory.make("switchyard-author")
-        try FileManager.default.copyItem(
-            atPath: Self.packageRoot + "/Tests/SwitchyardAdapterHostTests/Fixtures/kit_helpers.c", toPath: author + "/kit.c")
+        let fixtures = Self.packageRoot + "/Tests/SwitchyardAdapterHostTests/Fixtures/"
+        try FileManager.default.copyItem(atPath: fixtures + "kit_helpers.c", toPath: author + "/kit.c")
+        try FileManager.default.copyItem(atPath: fixtures + "fixture_plugin.h", toPath: author + "/fixture_plugin.h")
         let cflags = try Self.run(["pkg-config", "--cflags", "switchyard"], in: author, environment: pkgConfig)
         #expect(cflags.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "-I\(prefix)/include")
         let adapters = author + "/project/.switchyard/adapters"

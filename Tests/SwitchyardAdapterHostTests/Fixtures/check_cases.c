@@ -7,16 +7,18 @@
  *   never_ends          returns SY_OK and never sends a terminal frame, ignores cancel
  */
 #define _POSIX_C_SOURCE 200809L
-#include <switchyard/adapter.h>
+#define FIXTURE_TOOLS \
+    "[{\"id\":\"echo\",\"description\":\"echoes word\",\"input\":{\"type\":\"object\"," \
+    "\"properties\":{\"word\":{\"type\":\"string\"}},\"required\":[\"word\"]},\"output\":{}}," \
+    "{\"id\":\"terminal_then_fail\",\"description\":\"\",\"input\":{},\"output\":{}}," \
+    "{\"id\":\"late_frames\",\"description\":\"\",\"input\":{},\"output\":{}}," \
+    "{\"id\":\"never_ends\",\"description\":\"\",\"input\":{},\"output\":{}}]"
+#include "fixture_plugin.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct sy_instance {
-    const sy_host_api *host;
-};
 
 typedef struct late_emit {
     const sy_host_api *host;
@@ -34,34 +36,6 @@ static void *emit_late(void *argument) {
     sy_emit_result(late->host, late->call_id, "{\"late\":2}", 10);
     free(late);
     return NULL;
-}
-
-static sy_status create(const sy_host_api *host, sy_borrowed_bytes config, uint64_t length,
-                        sy_instance **instance_out, sy_transferred_text *error_out) {
-    (void)config, (void)length, (void)error_out;
-    sy_instance *instance = calloc(1, sizeof *instance);
-    if (!instance) return SY_E_INTERNAL;
-    instance->host = host;
-    *instance_out = instance;
-    return SY_OK;
-}
-
-static const char tools[] =
-    "[{\"id\":\"echo\",\"description\":\"echoes word\",\"input\":{\"type\":\"object\","
-    "\"properties\":{\"word\":{\"type\":\"string\"}},\"required\":[\"word\"]},\"output\":{}},"
-    "{\"id\":\"terminal_then_fail\",\"description\":\"\",\"input\":{},\"output\":{}},"
-    "{\"id\":\"late_frames\",\"description\":\"\",\"input\":{},\"output\":{}},"
-    "{\"id\":\"never_ends\",\"description\":\"\",\"input\":{},\"output\":{}}]";
-
-static sy_status describe(sy_instance *instance, sy_transferred_bytes *json_out, uint64_t *length_out,
-                          sy_transferred_text *error_out) {
-    (void)error_out;
-    uint8_t *json = instance->host->alloc(instance->host->host_context, sizeof tools);
-    if (!json) return SY_E_INTERNAL;
-    memcpy(json, tools, sizeof tools);
-    *json_out = json;
-    *length_out = sizeof tools - 1;
-    return SY_OK;
 }
 
 static sy_status start_call(sy_instance *instance, const sy_call_request *request, sy_transferred_text *error_out) {
@@ -108,22 +82,4 @@ static void release_call(sy_instance *instance, uint64_t call_id) {
     else free(emit);
 }
 
-static void destroy(sy_instance *instance) { free(instance); }
-
-SY_EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
-    if (!host || !api_out) return SY_E_INVALID_ARGUMENT;
-    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
-    if (api_out->struct_size < sizeof(sy_adapter_api)) return SY_E_INVALID_ARGUMENT;
-    uint32_t own_minor = SY_ABI_VERSION_MINOR;
-    api_out->abi_major = SY_ABI_VERSION_MAJOR;
-    api_out->abi_minor = host->abi_minor < own_minor ? host->abi_minor : own_minor;
-    api_out->adapter_name = "check_cases";
-    api_out->adapter_version = "1.0.0";
-    api_out->create = create;
-    api_out->describe = describe;
-    api_out->start_call = start_call;
-    api_out->cancel_call = cancel_call;
-    api_out->release_call = release_call;
-    api_out->destroy = destroy;
-    return SY_OK;
-}
+FIXTURE_ENTRY("check_cases")
