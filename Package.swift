@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Switchyard", targets: ["SwitchyardHost"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "switchyard-bench", targets: ["switchyard-bench"]),
+        // The process an `isolation: process` adapter's library runs in; found beside the host.
+        .executable(name: "switchyard-adapter-helper", targets: ["switchyard-adapter-helper"]),
         // Adapter libraries: each builds to lib<name>.so beside the executables.
         .library(name: "textkit", type: .dynamic, targets: ["TextKitAdapter"]),
         .library(name: "switchyard_ffi", type: .dynamic, targets: ["FFIAdapter"]),
@@ -65,6 +67,21 @@ let package = Package(
         .target(name: "SwitchyardConditions", dependencies: ["SwitchyardJSON"], path: "Sources/SwitchyardConditions",
                 swiftSettings: strict),
 
+        // Adapters in a helper process (`isolation: process`): the host side, and the helper.
+        .target(name: "CIsolationSupport", path: "Sources/CIsolationSupport", cSettings: strictC),
+        .target(
+            name: "SwitchyardIsolation",
+            dependencies: [
+                "CIsolationSupport", "SwitchyardRuntime", "SwitchyardJSON", logging,
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Sources/SwitchyardIsolation", swiftSettings: strict),
+        .executableTarget(
+            name: "switchyard-adapter-helper",
+            dependencies: ["CIsolationSupport", "SwitchyardIsolation", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardJSON"],
+            path: "Sources/switchyard-adapter-helper", swiftSettings: strict),
+
         // MARK: Engine, agents, host, server
         .target(
             name: "SwitchyardEngine",
@@ -87,7 +104,7 @@ let package = Package(
             name: "SwitchyardHost",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardAgents", "SwitchyardRuntime",
-                "SwitchyardTemplates", "SwitchyardJSON",
+                "SwitchyardTemplates", "SwitchyardJSON", "SwitchyardIsolation",
             ],
             path: "Sources/SwitchyardHost", swiftSettings: strict),
         // The HTTP API (`switchyard serve`) over an engine.
@@ -114,7 +131,7 @@ let package = Package(
             name: "switchyard-bench",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON",
-                "CFFI", "CBenchSupport", "SwitchyardServer",
+                "CFFI", "CBenchSupport", "SwitchyardServer", "SwitchyardIsolation",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -192,6 +209,13 @@ let package = Package(
         .testTarget(
             name: "SwitchyardAgentsTests",
             dependencies: ["SwitchyardTestSupport", "SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardIsolationTests",
+            dependencies: [
+                "SwitchyardTestSupport", "SwitchyardIsolation", "SwitchyardAdapterHost", "SwitchyardRuntime",
+                "SwitchyardJSON",
+            ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardHostTests", dependencies: ["SwitchyardHost"],

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CIsolationSupport
+import Synchronization
+import SwitchyardAdapterHost
+import SwitchyardIsolation
+import SwitchyardJSON
+import SwitchyardRuntime
+
+/// The helper's side of the pipes: reads the host's frames on one thread (which never calls
+/// into the plugin, so a stuck hook cannot stop it reading a cancel), and runs each call
+/// through a `LibraryAdapter` in a task of its own, sending its events back as frames.
+final class HelperServer: Sendable {
+    let input: Int32
+    let output: FrameWriter
+    private let running = Mutex<[UInt64: Slot]>([:])
+
+    private enum Slot {
+        case starting
+        case running(Task<Void, Never>)
+    }
+
+    init(input: Int32, output: FrameWriter) {
+        self.input = input
+        self.output = output
+    }
+
+    /// Serves until the host closes stdin (or asks for shutdown); never returns.
+    func run() -> Never {
+        var reader = FrameReader(descriptor: input)
+        guard let first = reader.next(), first.kind == .configure else { _exit(72) }
+        let adapter = start(first.payload)
+        while let frame = reader.next() {
+            dispatch(frame, to: adapter)
+        }
+        // The host closed our stdin: it is gone (or gave up on us). Nothing is owed to anyone.
+        _exit(0)
+    }
+
+    /// Applies the limits, loads the library and creates the instance; answers `ready`, or
+    /// `startFailed` and exits.
+    private func start(_ payload: [UInt8]) -> LibraryAdapter {
+        do {
+            let configuration = try HelperConfiguration(json: JSONValue(parsing: payload))
+            try Self.apply(configuration.limits, adapterID: configuration.adapterID)
+            let library = try AdapterLibrary.load(
+                configuration.libraryPath,
+                policy: AdapterLoadPolicy(allowedDirectories: configuration.allowedDirectories,
+                                          expectedSHA256: configuration.expectedSHA256))
+            let adapter = try LibraryAdapter(
+                id: configuration.adapterID, library: library, config: configuration.config,
+                options: AdapterCallOptions(defaultTimeout: .zero, cancelGrace: configuration.cancelGrace,
+                                            maxOutputBytes: configuration.maxOutputBytes))
+            let ready: JSONValue = [
+                "name": .string(library.adapterName), "version": .string(library.adapterVersion),
+                "abi": .string("\(library.abiMajor).\(library.abiMinor)"),
+                "protocol": .int(Int64(HelperFrame.protocolVersion)),
+            ]
+            output.send(.ready, payload: ready.jsonBytes)
+            return adapter
+        } catch let error as ToolError {
+            output.send(.startFailed, payload: HelperPayload.error(error))
+        } catch {
+            output.send(.startFailed, payload: HelperPayload.error(ToolError(.protocol, "configure: \(error)")))
+        }
+        _exit(0)
+    }
+
+    /// setrlimit for each limit given, before the library is loaded.
+    private static func apply(_ limits: HelperLimits, adapterID: String) throws(ToolError) {
+        let requested: [(String, sy_isolation_limit, Int?, UInt64)] = [
+            ("memory_mb", SY_ISOLATION_LIMIT_ADDRESS_SPACE, limits.memoryMB, 1 << 20),
+            ("cpu_seconds", SY_ISOLATION_LIMIT_CPU_SECONDS, limits.cpuSeconds, 1),
+            ("open_files", SY_ISOLATION_LIMIT_OPEN_FILES, limits.openFiles, 1),
+        ]
+        for (field, limit, value, unit) in requested {
+            guard let value else { continue }
+            guard sy_isolation_set_limit(limit, UInt64(value) * unit) == 0 else {
+                throw ToolError(.invalidInput, "adapter \(adapterID): limits.\(field) = \(value) cannot be applied: "
+                                + String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    private func dispatch(_ frame: HelperFrame, to adapter: LibraryAdapter) {
+        let id = frame.callID
+        switch frame.kind {
+        case .call:
+            let request: ToolCallRequest
+            do { request = try HelperPayload.request(from: frame.payload) } catch {
+                output.send(.error, callID: id, payload: HelperPayload.error(error))
+                return
+            }
+            launch(id) { [output] in await Self.serve(id, request, on: adapter, to: output) }
+        case .describe:
+            launch(id) { [output] in
+                do {
+                    let tools = try adapter.describeTools().map(Self.json)
+                    output.send(.described, callID: id, payload: JSONValue.array(tools).jsonBytes)
+                } catch let error as ToolError {
+                    output.send(.error, callID: id, payload: HelperPayload.error(error))
+                } catch {
+                    output.send(.error, callID: id, payload: HelperPayload.error(ToolError(.protocol, "\(error)")))
+                }
+            }
+        case .cancel:
+            guard case .running(let task)? = running.withLock({ $0[id] }) else { return }
+            // Canceling runs the plugin's cancel_call; never on this thread.
+            Task.detached { task.cancel() }
+        case .shutdown:
+            Task.detached { [self] in
+                await adapter.shutdown()
+                // The calls' last frames are written by their tasks just after they retired.
+                for _ in 0..<2_000 where !running.withLock({ $0.isEmpty }) {
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                _exit(0)
+            }
+        default:
+            break  // a kind this helper does not know: the host is newer; ignore it
+        }
+    }
+
+    /// Runs `body` in a task registered under `id`, so a cancel frame can reach it.
+    private func launch(_ id: UInt64, _ body: @escaping @Sendable () async -> Void) {
+        running.withLock { $0[id] = .starting }
+        let task = Task.detached { [self] in
+            await body()
+            _ = running.withLock { $0.removeValue(forKey: id) }
+        }
+        running.withLock { slots in
+            if case .starting? = slots[id] { slots[id] = .running(task) }
+        }
+    }
+
+    private static func serve(_ id: UInt64, _ request: ToolCallRequest, on adapter: LibraryAdapter,
+                              to output: FrameWriter) async {
+        do {
+            let result = try await adapter.run(request) { event in
+                switch event {
+                case .progress(let value): output.send(.progress, callID: id, payload: value.jsonBytes)
+                case .log(let level, let text):
+                    output.send(.log, callID: id, argument: UInt8(clamping: level.rawValue), payload: Array(text.utf8))
+                case .result: break
+                }
+            }
+            output.send(.result, callID: id, payload: result.jsonBytes)
+        } catch let error as ToolError {
+            output.send(.error, callID: id, payload: HelperPayload.error(error))
+        } catch {
+            output.send(.error, callID: id, payload: HelperPayload.error(ToolError(.protocol, "\(error)")))
+        }
+    }
+
+    private static func json(_ tool: ToolDescriptor) -> JSONValue {
+        var members: [String: JSONValue] = ["id": .string(tool.id), "description": .string(tool.description)]
+        if let input = tool.inputSchema { members["input"] = input }
+        if let output = tool.outputSchema { members["output"] = output }
+        return .object(members)
+    }
+}
+
+/// Reads frames from the host's pipe, blocking.
+struct FrameReader {
+    let descriptor: Int32
+    private var parser = HelperFrameParser(maxPayloadBytes: Int(UInt32.max))
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// The next frame, or `nil` once the pipe closed (or broke).
+    mutating func next() -> HelperFrame? {
+        while true {
+            if let frame = try? parser.next() { return frame }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+    }
+}
