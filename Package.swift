@@ -28,6 +28,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256 of adapter libraries (`sha256:` pins); already in the graph (swift-nio-extras, swift-certificates).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -52,7 +54,9 @@ let package = Package(
         // MARK: Foundations (no adapter, no engine)
         .target(name: "SwitchyardJSON", path: "Sources/SwitchyardJSON", swiftSettings: strict),
         // dlopen + libffi: libraries, symbols, cached call interfaces.
-        .target(name: "SwitchyardFFI", dependencies: ["CFFI"], path: "Sources/SwitchyardFFI", swiftSettings: strict),
+        .target(
+            name: "SwitchyardFFI", dependencies: ["CFFI", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/SwitchyardFFI", swiftSettings: strict),
         // The adapter protocol the engine sees: ToolAdapter, requests, events, errors, the frame decoder.
         .target(
             name: "SwitchyardRuntime", dependencies: ["SwitchyardABI", "SwitchyardJSON"],

@@ -16,10 +16,13 @@ public struct FFIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let libraryNotFound = Code(rawValue: "library_not_found")
         /// `dlsym` found no such symbol in the library.
         public static let symbolNotFound = Code(rawValue: "symbol_not_found")
-        /// The load policy refused the file (writable by group or others).
+        /// The load policy refused the file: others could replace it (writable by group or
+        /// others, here or in a directory above, or owned by another user).
         public static let permissionDenied = Code(rawValue: "permission_denied")
         /// The load policy refused the file: its real path is outside every allowed directory.
         public static let outsideAllowedDirectories = Code(rawValue: "outside_allowed_directories")
+        /// The load policy refused the file: its SHA-256 is not the pinned one.
+        public static let hashMismatch = Code(rawValue: "hash_mismatch")
         /// A signature (an `ffi` field of a tool) is malformed.
         public static let badSignature = Code(rawValue: "bad_signature")
         /// libffi refused to prepare the call interface.

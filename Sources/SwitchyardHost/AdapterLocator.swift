@@ -45,15 +45,52 @@ struct AdapterLocator: Sendable {
         throw ToolError(.load, "adapter library \"\(library)\" not found as \(fileName) in \(directories.joined(separator: ", "))")
     }
 
-    /// Loads `library` and creates an adapter instance with `config`.
+    /// The checks an adapter library must pass here: inside the adapter directories, nobody but
+    /// root or this user able to replace it (the file and every directory above it), and the
+    /// pinned hash when there is one.
+    func loadPolicy(sha256: String?) -> AdapterLoadPolicy {
+        AdapterLoadPolicy(allowedDirectories: directories, refuseWritableByOthers: true, expectedSHA256: sha256)
+    }
+
+    /// Finds `library` in the adapter directories, resolves symlinks, checks the rules at the
+    /// target (see ``loadPolicy(sha256:)``) and, with `sha256`, hashes the file: the real path to
+    /// load, for a host that hands the library to a helper process.
+    /// - Parameters:
+    ///   - id: the `adapters:` entry's id, named in errors.
+    ///   - library: the entry's `library` (a name or a path).
+    ///   - sha256: the entry's `sha256` (64 lower-case hex digits), or `nil`.
+    /// - Throws: `ToolError` `.load` naming the adapter, the path and the rule (both hashes on a
+    ///   mismatch).
+    func verifiedLibraryPath(id: String, library: String, sha256: String?) throws(ToolError) -> String {
+        do {
+            return try loadPolicy(sha256: sha256).verifiedPath(resolve(library))
+        } catch {
+            throw Self.naming(id, error)
+        }
+    }
+
+    /// Loads `library` and creates an adapter instance with `config`. The rules of
+    /// ``verifiedLibraryPath(id:library:sha256:)`` are checked, and the file hashed, through the
+    /// very descriptor that is then loaded.
     func adapter(id: String, library: String, config: JSONValue, timeout: Duration?,
-                 maxOutputBytes: Int? = nil) throws(ToolError) -> LibraryAdapter {
-        let path = try resolve(library)
-        let loaded = try AdapterLibrary.load(path, policy: AdapterLoadPolicy(allowedDirectories: directories))
+                 maxOutputBytes: Int? = nil, sha256: String? = nil) throws(ToolError) -> LibraryAdapter {
+        let loaded: AdapterLibrary
+        do {
+            loaded = try AdapterLibrary.load(resolve(library), policy: loadPolicy(sha256: sha256))
+        } catch {
+            throw Self.naming(id, error)
+        }
         var options = AdapterCallOptions()
         if let timeout { options.defaultTimeout = timeout }
         if let maxOutputBytes { options.maxOutputBytes = maxOutputBytes }
         return try LibraryAdapter(id: id, library: loaded, config: config, options: options)
+    }
+
+    /// `error` with the adapter it is about in front.
+    private static func naming(_ id: String, _ error: ToolError) -> ToolError {
+        var named = error
+        named.message = "adapter \"\(id)\": \(error.message)"
+        return named
     }
 
     static func absolute(_ path: String, relativeTo base: String) -> String {

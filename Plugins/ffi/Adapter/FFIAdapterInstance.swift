@@ -23,17 +23,19 @@ final class FFIAdapterInstance: AdapterInstance {
     /// {"tools": [{"id": "crc32", "description": "...", "ffi": {...}, "input"?: schema}],
     ///  "allowed_directories"?: ["/opt/libs"]}
     /// ```
-    /// A library named by a path (with a `/`) is checked with a `LibraryLoadPolicy`: not
-    /// writable by others and, when `allowed_directories` is given, inside one of them. A bare
-    /// name (`libz.so.1`) is left to the dynamic loader's search path, which only the process's
-    /// environment controls.
+    /// Libraries load only from `allowed_directories` (the host passes its adapter directories)
+    /// and from the system library directories (``SystemLibraryDirectories``), each checked
+    /// with a `LibraryLoadPolicy` at its real path: nobody but root or this user able to replace
+    /// it. A bare name (`libz.so.1`) is looked up in the system library directories and then the
+    /// allowed ones, as the dynamic loader would search, and the file found is what is checked
+    /// and loaded; `LD_LIBRARY_PATH` plays no part.
     /// - Throws: `FFIError` whose message names the field, e.g. `tools[1].ffi.parameters[0]: ...`.
     init(host: HostConnection, config: JSONValue) throws(FFIError) {
         self.host = host
         guard let members = config.objectValue else {
             throw FFIError(.badSignature, "config: expected an object {\"tools\": [...]}, got \(config.typeName)")
         }
-        var allowedDirectories: [String]?
+        var allowedDirectories: [String] = []
         if let directories = members["allowed_directories"], !directories.isNull {
             guard let list = directories.arrayValue?.compactMap(\.stringValue),
                 list.count == directories.arrayValue?.count
@@ -42,7 +44,7 @@ final class FFIAdapterInstance: AdapterInstance {
             }
             allowedDirectories = list
         }
-        let policy = LibraryLoadPolicy(allowedDirectories: allowedDirectories)
+        let loading = FFILibraryLocations(adapterDirectories: allowedDirectories)
 
         var tools: [FFITool] = []
         var toolsByID: [String: FFITool] = [:]
@@ -53,7 +55,7 @@ final class FFIAdapterInstance: AdapterInstance {
         case let other?: throw FFIError(.badSignature, "tools: expected an array of tools, got \(other.typeName)")
         }
         for (index, entry) in entries.enumerated() {
-            let tool = try Self.parseTool(entry, at: "tools[\(index)]", policy: policy)
+            let tool = try Self.parseTool(entry, at: "tools[\(index)]", loading: loading)
             guard toolsByID[tool.id] == nil else {
                 throw FFIError(.badSignature, "tools[\(index)].id: duplicate tool id \"\(tool.id)\"")
             }
@@ -64,7 +66,7 @@ final class FFIAdapterInstance: AdapterInstance {
         self.toolsByID = toolsByID
     }
 
-    private static func parseTool(_ json: JSONValue, at path: String, policy: LibraryLoadPolicy)
+    private static func parseTool(_ json: JSONValue, at path: String, loading: FFILibraryLocations)
         throws(FFIError) -> FFITool
     {
         guard let members = json.objectValue else {
@@ -80,7 +82,8 @@ final class FFIAdapterInstance: AdapterInstance {
         let signature = try FFISignature(parsing: ffi, at: "\(path).ffi")
         let function: ForeignFunction
         do {
-            function = try ForeignFunction(signature, policy: signature.library.contains("/") ? policy : nil)
+            let library = try loading.path(of: signature.library)
+            function = try ForeignFunction(signature, libraryPath: library, policy: loading.policy)
         } catch {
             let field = error.code == .symbolNotFound ? "symbol" : error.code == .prepareFailed ? "" : "library"
             throw FFIError(error.code, "\(path).ffi\(field.isEmpty ? "" : ".")\(field) (tool \"\(id)\"): \(error.message)")

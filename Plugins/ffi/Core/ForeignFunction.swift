@@ -19,9 +19,20 @@ public final class ForeignFunction: @unchecked Sendable {
     ///   - policy: the load policy for the library; `nil` checks nothing.
     /// - Throws: `FFIError` from ``DynamicLibrary/open(_:policy:)``,
     ///   ``DynamicLibrary/symbol(_:)`` or ``CallInterface/cached(returning:arguments:fixedArgumentCount:)``.
-    public init(_ signature: FFISignature, policy: LibraryLoadPolicy? = nil) throws(FFIError) {
+    public convenience init(_ signature: FFISignature, policy: LibraryLoadPolicy? = nil) throws(FFIError) {
+        try self.init(signature, libraryPath: signature.library, policy: policy)
+    }
+
+    /// Loads the library from `libraryPath` (where ``FFILibraryLocations/path(of:)`` found the
+    /// signature's library), resolves the symbol and prepares the call interface.
+    /// - Parameters:
+    ///   - signature: the function to call.
+    ///   - libraryPath: the library file to load.
+    ///   - policy: the load policy for the library; `nil` checks nothing.
+    /// - Throws: as ``init(_:policy:)``.
+    public init(_ signature: FFISignature, libraryPath: String, policy: LibraryLoadPolicy?) throws(FFIError) {
         self.signature = signature
-        self.library = try DynamicLibrary.open(signature.library, policy: policy)
+        self.library = try DynamicLibrary.open(libraryPath, policy: policy)
         self.address = try library.symbol(signature.symbol)
         self.interface = try CallInterface.cached(
             returning: signature.result.ffiType, arguments: signature.parameters.map(\.ffiType),
