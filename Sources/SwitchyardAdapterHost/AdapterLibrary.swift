@@ -51,9 +51,7 @@ public final class AdapterLibrary: Sendable {
     {
         let library: DynamicLibrary
         do {
-            library = try DynamicLibrary.open(
-                path, policy: LibraryLoadPolicy(allowedDirectories: policy.allowedDirectories,
-                                                 refuseWritableByOthers: policy.refuseWritableByOthers))
+            library = try DynamicLibrary.open(path, policy: policy.libraryLoadPolicy)
         } catch {
             throw ToolError(.load, "cannot load adapter library \(path): \(error.message)")
         }
