@@ -8,14 +8,32 @@ import SwitchyardRuntime
 /// cancel and a clean shutdown. A plugin that crashes, exits or hangs fails the step it did it
 /// in, and the check itself survives to say so.
 public enum IsolatedLibraryCheck {
-    /// Runs every step; one line per step, `ok NAME DETAIL` or `FAIL NAME: DETAIL`.
+    /// One checked step, as `plugin check` reports it (the same shape as the in-process check's).
+    public struct Step: Sendable, Hashable {
+        /// `start`, `describe`, `call`, `cancel` or `shutdown`.
+        public var name: String
+        /// Whether the adapter passed it.
+        public var passed: Bool
+        /// What was seen, or what was wrong.
+        public var detail: String
+
+        /// `ok NAME DETAIL` or `FAIL NAME: DETAIL`.
+        public var line: String { passed ? "ok \(name) \(detail)" : "FAIL \(name): \(detail)" }
+        /// `{"name", "passed", "detail"}`, for `plugin check --json`.
+        public var json: JSONValue { ["name": .string(name), "passed": .bool(passed), "detail": .string(detail)] }
+    }
+
+    /// Runs every step (`start`, `describe`, `call`, `cancel`, `shutdown`), reporting each.
     /// - Parameters:
     ///   - path: the adapter library.
+    ///   - choice: the tool and input to call (default: the first tool, with `{}`).
     ///   - helperExecutable: the helper to use; `nil` finds it (``HelperExecutable/locate(in:environment:)``).
+    ///   - onStep: each step as it finishes.
     /// - Returns: whether every step passed.
     /// - Throws: `HostError` `.adapterLoad` when there is no file at `path` or no helper.
-    public static func run(libraryPath path: String, helperExecutable: String? = nil,
-                           onStep: (String) -> Void) async throws(HostError) -> Bool {
+    public static func run(libraryPath path: String, calling choice: AdapterLibraryCheck.CallChoice = .init(),
+                           helperExecutable: String? = nil,
+                           onStep: (Step) -> Void) async throws(HostError) -> Bool {
         guard FileManager.default.fileExists(atPath: path) else {
             throw HostError(.adapterLoad, "plugin check: no such file: \(path)")
         }
@@ -36,7 +54,7 @@ public enum IsolatedLibraryCheck {
         var passed = true
         func record(_ name: String, _ ok: Bool, _ detail: String) {
             passed = passed && ok
-            onStep(ok ? "ok \(name) \(detail)" : "FAIL \(name): \(detail)")
+            onStep(Step(name: name, passed: ok, detail: detail))
         }
 
         let tools: [ToolDescriptor]
@@ -48,8 +66,9 @@ public enum IsolatedLibraryCheck {
             await adapter.shutdown()
             return false
         }
-        guard let first = tools.first else {
-            record("describe", false, "the adapter describes no tools, so no call can be checked")
+        guard let first = choice.tool.map({ tool in tools.first { $0.id == tool } }) ?? tools.first else {
+            record("describe", false, choice.tool.map { "the adapter describes no tool \($0)" }
+                   ?? "the adapter describes no tools, so no call can be checked")
             await adapter.shutdown()
             return false
         }
@@ -57,7 +76,7 @@ public enum IsolatedLibraryCheck {
 
         let failuresBefore = adapter.counts.helperFailures
         do {
-            let output = try await adapter.run(ToolCallRequest(toolID: first.id, input: .emptyObject))
+            let output = try await adapter.run(ToolCallRequest(toolID: first.id, input: choice.input ?? .emptyObject))
             record("call", true, "\(first.id) → result \(excerpt(output.jsonString))")
         } catch let error as ToolError {
             let hostDecided: Set<ToolError.Kind> = [.timeout, .protocol, .outputLimit, .crashed]

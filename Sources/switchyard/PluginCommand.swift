@@ -28,6 +28,9 @@ struct PluginCheckCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object {library, conformant, steps: [{name, passed, detail}]} instead of lines.")
     var json = false
 
+    @Flag(help: "Run the library as `isolation: process` does, in a switchyard-adapter-helper process.")
+    var isolated = false
+
     func run() async throws {
         var choice = AdapterLibraryCheck.CallChoice(tool: tool)
         if let input {
@@ -36,19 +39,26 @@ struct PluginCheckCommand: AsyncParsableCommand {
             }
             choice.input = value
         }
-        var steps: [AdapterLibraryCheck.Step] = []
+        var steps: [JSONValue] = []
         let conformant: Bool
         do {
-            conformant = try await AdapterLibraryCheck.run(libraryPath: path, calling: choice) { step in
-                steps.append(step)
-                if !json { print(step.line) }
+            if isolated {
+                conformant = try await IsolatedLibraryCheck.run(libraryPath: path, calling: choice) { step in
+                    steps.append(step.json)
+                    if !json { print(step.line) }
+                }
+            } else {
+                conformant = try await AdapterLibraryCheck.run(libraryPath: path, calling: choice) { step in
+                    steps.append(step.json)
+                    if !json { print(step.line) }
+                }
             }
         } catch {
             throw CommandFailure(line: error.description, exitCode: 2)
         }
         if json {
             let report: JSONValue = [
-                "library": .string(path), "conformant": .bool(conformant), "steps": .array(steps.map(\.json)),
+                "library": .string(path), "conformant": .bool(conformant), "steps": .array(steps),
             ]
             print(report.jsonString)
         }
