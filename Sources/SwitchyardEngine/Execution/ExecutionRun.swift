@@ -92,8 +92,11 @@ final class ExecutionRun: Sendable {
                                         overrideInput: transitionWith, scope: scope)
             scope.tasks[outcome.id] = outcome.templateValue
             for (childID, value) in outcome.childValues { scope.tasks[childID] = value }
-            ran[outcome.id] = ["output": outcome.output]
-            partialOutput.withLock { $0 = ran }
+            let ranValue: JSONValue = ["output": outcome.output]
+            ran[outcome.id] = ranValue
+            // Updated in place rather than replaced by `ran`: sharing one dictionary would copy
+            // it on every task, quadratic in a long chain.
+            partialOutput.withLock { $0[outcome.id] = ranValue }
             if outcome.status == .canceled || Task.isCancelled {
                 return .canceled(flowOutput(ran))
             }

@@ -48,7 +48,7 @@ enum WorkflowValidator {
             }
         }
         workflow.tasks.forEach { checkTransitions($0, owner: $0.id) }
-        problems += cycles(edges: edges, order: workflow.tasks).map {
+        problems += TransitionCycles.find(edges: edges, order: workflow.tasks).map {
             ConfigError(file: file, path: $0.path, reason: "cycle in next/routes: \($0.cycle.joined(separator: " -> "))")
         }
         problems += CompiledWorkflow.compile(workflow, project: project).1
@@ -56,28 +56,5 @@ enum WorkflowValidator {
             problems.append(ConfigError(file: file, path: "config.input", reason: "expected a JSON Schema mapping"))
         }
         return problems
-    }
-
-    /// Each cycle once, reported at the task where the depth-first walk closed it.
-    private static func cycles(edges: [String: [String]], order: [TaskConfig]) -> [(path: String, cycle: [String])] {
-        var state: [String: Int] = [:]  // 1 on the stack, 2 done
-        var stack: [String] = []
-        var found: [(path: String, cycle: [String])] = []
-        let paths = Dictionary(order.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
-        func visit(_ node: String) {
-            state[node] = 1
-            stack.append(node)
-            for next in edges[node] ?? [] {
-                if state[next] == 1, let start = stack.firstIndex(of: next) {
-                    found.append((paths[node] ?? "", Array(stack[start...]) + [next]))
-                } else if state[next] == nil {
-                    visit(next)
-                }
-            }
-            stack.removeLast()
-            state[node] = 2
-        }
-        for task in order where state[task.id] == nil { visit(task.id) }
-        return found
     }
 }
