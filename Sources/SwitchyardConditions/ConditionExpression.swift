@@ -14,6 +14,11 @@ import SwitchyardJSON
 /// fail naming the path, except inside `has()`. Values of different types are unequal rather
 /// than an error (CEL's heterogeneous equality).
 public struct ConditionExpression: Sendable {
+    /// How deeply an expression may nest, counting parentheses, list/map literals, calls and
+    /// each chained operator or member step (`a && b && c` is three levels): deeper expressions
+    /// fail to parse, because parsing and evaluating recurse once per level.
+    public static let maxNestingDepth = 200
+
     /// The condition text.
     public let source: String
     private let root: ConditionNode

@@ -7,6 +7,10 @@ struct ConditionParser {
     private let lexemes: [ConditionLexeme]
     private let bytes: [UInt8]
     private var cursor = 0
+    /// Nesting around the current position: open sub-expressions plus operators chained at each
+    /// level, which bounds the tree's depth (and so the evaluator's recursion) as well as the
+    /// parser's. Capped at `ConditionExpression.maxNestingDepth`.
+    private var depth = 0
 
     init(lexemes: [ConditionLexeme], bytes: [UInt8]) {
         self.lexemes = lexemes
@@ -33,6 +37,9 @@ struct ConditionParser {
     }
 
     private mutating func expression() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
+        try deeper()
         let condition = try logicalOr()
         guard take("?") else { return condition }
         let whenTrue = try logicalOr()
@@ -41,18 +48,28 @@ struct ConditionParser {
     }
 
     private mutating func logicalOr() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try logicalAnd()
-        while take("||") { node = .or(node, try logicalAnd()) }
+        while take("||") {
+            try deeper()
+            node = .or(node, try logicalAnd()) }
         return node
     }
 
     private mutating func logicalAnd() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try relation()
-        while take("&&") { node = .and(node, try relation()) }
+        while take("&&") {
+            try deeper()
+            node = .and(node, try relation()) }
         return node
     }
 
     private mutating func relation() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try addition()
         while true {
             let op: ConditionOperator
@@ -65,13 +82,17 @@ struct ConditionParser {
                 return node
             }
             cursor += 1
+            try deeper()
             node = .binary(op, node, try addition())
         }
     }
 
     private mutating func addition() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try multiplication()
         while true {
+            if peek == .symbol("+") || peek == .symbol("-") { try deeper() }
             if take("+") {
                 node = .binary(.plus, node, try multiplication())
             } else if take("-") {
@@ -83,8 +104,11 @@ struct ConditionParser {
     }
 
     private mutating func multiplication() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try unary()
         while true {
+            if peek == .symbol("*") || peek == .symbol("/") || peek == .symbol("%") { try deeper() }
             if take("*") {
                 node = .binary(.times, node, try unary())
             } else if take("/") {
@@ -98,6 +122,9 @@ struct ConditionParser {
     }
 
     private mutating func unary() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
+        if peek == .symbol("!") || peek == .symbol("-") { try deeper() }
         if take("!") { return .not(try unary()) }
         if take("-") {
             let operand = try unary()
@@ -112,8 +139,11 @@ struct ConditionParser {
     }
 
     private mutating func member() throws(ConditionFailure) -> ConditionNode {
+        let entry = depth
+        defer { depth = entry }
         var node = try primary()
         while true {
+            if peek == .symbol(".") || peek == .symbol("[") { try deeper() }
             if take(".") {
                 let nameOffset = lexemes[cursor].offset
                 guard case .identifier(let name) = peek else { throw unexpected(expecting: "field name") }
@@ -234,6 +264,15 @@ struct ConditionParser {
             throw ConditionFailure(
                 reason: "\(function.rawValue) takes \(function.arity - (function.isMethod && function != .size ? 1 : 0)) "
                     + "argument(s)", offset: offset)
+        }
+    }
+
+    private mutating func deeper() throws(ConditionFailure) {
+        depth += 1
+        guard depth <= ConditionExpression.maxNestingDepth else {
+            throw ConditionFailure(
+                reason: "nesting deeper than \(ConditionExpression.maxNestingDepth) levels of parentheses, "
+                    + "operators and calls (the limit)", offset: lexemes[cursor].offset)
         }
     }
 

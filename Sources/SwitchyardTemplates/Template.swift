@@ -14,6 +14,10 @@ import SwitchyardJSON
 /// as compact JSON with sorted keys. Missing keys fail naming the path, except inside `if`/`with`
 /// conditions and arguments of `default`, `empty`, `coalesce`, `and`, `or`, `not`.
 public struct Template: Sendable {
+    /// How deeply `if`/`with`/`range` blocks and parentheses may nest (together): deeper
+    /// templates fail to parse, because parsing and rendering recurse once per level.
+    public static let maxNestingDepth = 100
+
     /// The template text.
     public let source: String
     private let nodes: [TemplateNode]

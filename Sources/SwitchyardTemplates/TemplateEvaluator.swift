@@ -11,6 +11,8 @@ struct TemplateEvaluator {
     /// Variable bindings, innermost last; blocks truncate back to their mark on exit.
     private var variables: [(name: String, value: JSONValue)]
     private(set) var output = ""
+    /// `range` iterations left in this render (`TemplateLimits.maxRangeIterations`).
+    private var iterationsLeft = TemplateLimits.maxRangeIterations
 
     init(root: JSONValue) {
         self.root = root
@@ -24,10 +26,10 @@ struct TemplateEvaluator {
         for node in nodes {
             switch node {
             case .text(let text):
-                output += text
+                try write(text)
             case .output(let pipeline):
                 let value = try evaluate(pipeline, dot: dot, lenient: false)
-                if pipeline.declarations.isEmpty { output += value.templateText }
+                if pipeline.declarations.isEmpty { try write(value.templateText) }
             case .conditional(let branches, let otherwise):
                 let flow = try runBranches(branches, otherwise: otherwise, dot: dot, rebindsDot: false)
                 if flow != .proceed { return flow }
@@ -44,6 +46,12 @@ struct TemplateEvaluator {
             }
         }
         return .proceed
+    }
+
+    /// Appends to the output, failing before it passes the size limit.
+    private mutating func write(_ text: String) throws(TemplateFailure) {
+        try TemplateLimits.checkSize(output.utf8.count + text.utf8.count, what: "the rendered text")
+        output += text
     }
 
     private mutating func runBranches(
@@ -69,20 +77,33 @@ struct TemplateEvaluator {
         var ranged = pipeline
         ranged.declarations = []
         let value = try evaluate(ranged, dot: dot, lenient: false)
-        var elements: [(key: JSONValue, value: JSONValue)] = []
+        let count: Int
+        let element: (Int) -> (key: JSONValue, value: JSONValue)
         switch value {
-        case .null: break
-        case .array(let list): elements = list.enumerated().map { (.int(Int64($0.offset)), $0.element) }
+        case .null:
+            (count, element) = (0, { _ in (.null, .null) })
+        case .array(let list):
+            (count, element) = (list.count, { (.int(Int64($0)), list[$0]) })
         // Go ranges over maps in sorted key order; so does this, for stable output.
-        case .object(let members): elements = members.keys.sorted().map { (.string($0), members[$0]!) }
-        case .int(let count): elements = (0..<max(count, 0)).map { (.int($0), .int($0)) }
+        case .object(let members):
+            let keys = members.keys.sorted()
+            (count, element) = (keys.count, { (.string(keys[$0]), members[keys[$0]]!) })
+        case .int(let limit):
+            // Counted, not materialized: `range 1000000000` must not allocate a billion elements.
+            (count, element) = (Int(clamping: max(limit, 0)), { (.int(Int64($0)), .int(Int64($0))) })
         default: throw TemplateFailure(reason: "range can't iterate over \(value.typeName) \(value.jsonString)")
         }
-        guard !elements.isEmpty else {
+        guard count > 0 else {
             guard let otherwise else { return .proceed }
             return try run(otherwise, dot: dot)
         }
-        for element in elements {
+        for position in 0..<count {
+            iterationsLeft -= 1
+            guard iterationsLeft >= 0 else {
+                throw TemplateFailure(reason: "range ran more than the limit of "
+                    + "\(TemplateLimits.maxRangeIterations) iterations in one render")
+            }
+            let element = element(position)
             let iterationMark = variables.count
             switch pipeline.declarations.count {
             case 1: variables.append((pipeline.declarations[0], element.value))
@@ -146,7 +167,15 @@ struct TemplateEvaluator {
         }
         if let piped { arguments.append(piped) }
         do {
-            return try function.call(arguments, lenient: argumentsLenient)
+            let result = try function.call(arguments, lenient: argumentsLenient)
+            // Only builders can make a value bigger than their arguments; a function that
+            // returns part of the context (`index`, `default`) is not walked again.
+            if case .string(let text) = result {
+                try TemplateLimits.checkSize(text.utf8.count, what: "the result")
+            } else if function == .list || function == .dict {
+                try TemplateLimits.checkBuilt(result, what: "the result")
+            }
+            return result
         } catch {
             var reason = "\(function.rawValue): \(error.reason)"
             if function == .index, let subject = operands.first { reason += " in \(subject.source)" }

@@ -105,7 +105,10 @@ extension TemplateFunction {
             let separator = args[0].templateText
             switch args[1] {
             case .array(let elements):
-                return .string(elements.filter { !$0.isNull }.map(\.templateText).joined(separator: separator))
+                let parts = elements.filter { !$0.isNull }.map(\.templateText)
+                let total = parts.reduce(separator.utf8.count * max(parts.count - 1, 0)) { $0 + $1.utf8.count }
+                try TemplateLimits.checkSize(total, what: "the joined text")
+                return .string(parts.joined(separator: separator))
             case .string(let text): return .string(text)
             default: throw TemplateFailure(reason: "cannot join \(args[1].typeName)")
             }
@@ -120,8 +123,9 @@ extension TemplateFunction {
             return .bool(args[1].templateText.hasSuffix(args[0].templateText))
         case .replace:
             try expect(3)
-            return .string(args[2].templateText.replacingOccurrences(
-                of: args[0].templateText, with: args[1].templateText))
+            let (old, new, text) = (args[0].templateText, args[1].templateText, args[2].templateText)
+            try checkReplacementSize(text, old: old, new: new)
+            return .string(text.replacingOccurrences(of: old, with: new))
         case .splitList:
             try expect(2)
             let parts = args[1].templateText.components(separatedBy: args[0].templateText)
@@ -130,7 +134,9 @@ extension TemplateFunction {
             try expect(2)
             let count = try integer(args[0])
             guard count >= 0 else { throw TemplateFailure(reason: "negative count \(count)") }
-            return .string(String(repeating: args[1].templateText, count: Int(count)))
+            let unit = args[1].templateText
+            try TemplateLimits.checkRepeated(unit.utf8.count, count: count, what: "the repeated text")
+            return .string(String(repeating: unit, count: Int(count)))
         case .add, .mul:
             guard !args.isEmpty else { throw arity("at least 1") }
             var total = try number(args[0])
@@ -296,4 +302,20 @@ private func goPrint(_ args: [JSONValue]) -> String {
         result += argument.templateText
     }
     return result
+}
+
+/// Fails before `replace` builds a result over the size limit: only when the worst case (every
+/// position a match) is over it are the real matches counted.
+private func checkReplacementSize(_ text: String, old: String, new: String) throws(TemplateFailure) {
+    let textBytes = text.utf8.count, oldBytes = old.utf8.count, newBytes = new.utf8.count
+    guard oldBytes > 0, newBytes > oldBytes else { return }
+    let growth = newBytes - oldBytes
+    guard textBytes + (textBytes / oldBytes) * growth > TemplateLimits.maxRenderedBytes else { return }
+    var matches = 0
+    var searchRange = text.startIndex..<text.endIndex
+    while let found = text.range(of: old, range: searchRange) {
+        matches += 1
+        searchRange = found.upperBound..<text.endIndex
+    }
+    try TemplateLimits.checkSize(textBytes + matches * growth, what: "the replaced text")
 }

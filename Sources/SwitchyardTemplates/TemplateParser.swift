@@ -10,6 +10,9 @@ struct TemplateParser {
     /// Variables visible at each nesting level; `$` is always defined.
     private var scopes: [[String]] = [["$"]]
     private var rangeDepth = 0
+    /// Blocks and parentheses open around the current position; capped at
+    /// `Template.maxNestingDepth` so hostile input fails cleanly instead of exhausting the stack.
+    private var nestingDepth = 0
 
     init(bytes: [UInt8], items: [TemplateItem]) {
         self.bytes = bytes
@@ -77,6 +80,8 @@ struct TemplateParser {
     private mutating func parseBranches(
         keyword: String, first: ArraySlice<TemplateLexeme>, offset: Int, end: Int
     ) throws(TemplateFailure) -> TemplateNode {
+        try enterNesting(at: offset)
+        defer { nestingDepth -= 1 }
         scopes.append([])
         defer { scopes.removeLast() }
         var branches: [TemplateBranch] = []
@@ -109,6 +114,8 @@ struct TemplateParser {
     private mutating func parseRange(
         _ lexemes: ArraySlice<TemplateLexeme>, offset: Int, end: Int
     ) throws(TemplateFailure) -> TemplateNode {
+        try enterNesting(at: offset)
+        defer { nestingDepth -= 1 }
         scopes.append([])
         defer { scopes.removeLast() }
         let pipeline = try parsePipeline(lexemes, actionEnd: end, allowsPair: true)
@@ -226,6 +233,8 @@ struct TemplateParser {
             }
             base = .function(function)
         case .leftParen:
+            try enterNesting(at: lexeme.offset)
+            defer { nestingDepth -= 1 }
             let commands = try parseCommands(lexemes, cursor: &cursor, actionEnd: actionEnd)
             guard cursor < lexemes.endIndex, lexemes[cursor].token == .rightParen else {
                 throw failure("unclosed left paren", at: lexeme.offset)
@@ -246,6 +255,14 @@ struct TemplateParser {
     }
 
     // MARK: Support
+
+    private mutating func enterNesting(at offset: Int) throws(TemplateFailure) {
+        nestingDepth += 1
+        guard nestingDepth <= Template.maxNestingDepth else {
+            throw failure("nesting deeper than \(Template.maxNestingDepth) levels of blocks and parentheses "
+                + "(the limit)", at: offset)
+        }
+    }
 
     private func isDefined(_ name: String) -> Bool {
         scopes.contains { $0.contains(name) }

@@ -19,10 +19,10 @@ func goFormat(_ format: String, _ args: [JSONValue]) throws(TemplateFailure) -> 
             spec.flags.insert(Character(flag))
             scalars.removeFirst()
         }
-        spec.width = readDigits(&scalars)
+        spec.width = try readDigits(&scalars, what: "width")
         if scalars.first == "." {
             scalars.removeFirst()
-            spec.precision = readDigits(&scalars) ?? 0
+            spec.precision = try readDigits(&scalars, what: "precision") ?? 0
         }
         guard let verb = scalars.popFirst() else {
             throw TemplateFailure(reason: "format ends with an incomplete verb")
@@ -35,6 +35,7 @@ func goFormat(_ format: String, _ args: [JSONValue]) throws(TemplateFailure) -> 
             throw TemplateFailure(reason: "missing argument for %\(verb)")
         }
         output += try spec.format(argument, verb: Character(verb))
+        try TemplateLimits.checkSize(output.utf8.count, what: "the printf result")
     }
     if !remaining.isEmpty {
         throw TemplateFailure(reason: "\(remaining.count) extra argument(s) for format \(goQuoted(format))")
@@ -42,11 +43,16 @@ func goFormat(_ format: String, _ args: [JSONValue]) throws(TemplateFailure) -> 
     return output
 }
 
-private func readDigits(_ scalars: inout Substring.UnicodeScalarView) -> Int? {
+/// A width or precision; past `TemplateLimits.maxFormatWidth` it fails (before the number could
+/// overflow, or the padding exhaust memory).
+private func readDigits(_ scalars: inout Substring.UnicodeScalarView, what: String) throws(TemplateFailure) -> Int? {
     var value: Int?
     while let digit = scalars.first, let number = Int(String(digit)), digit.isASCII {
         value = (value ?? 0) * 10 + number
         scalars.removeFirst()
+        if let value, value > TemplateLimits.maxFormatWidth {
+            throw TemplateFailure(reason: "printf \(what) over the limit of \(TemplateLimits.maxFormatWidth)")
+        }
     }
     return value
 }

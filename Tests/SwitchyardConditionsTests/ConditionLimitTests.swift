@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import SwitchyardJSON
+@testable import SwitchyardConditions
+
+/// Hostile conditions fail to parse with an error naming the limit, on a small stack, instead of
+/// crashing the process (issue #15 item 5).
+@Suite(.timeLimit(.minutes(1)))
+struct ConditionLimitTests {
+    @Test(arguments: [
+        String(repeating: "(", count: 10_000) + "true" + String(repeating: ")", count: 10_000),
+        String(repeating: "!", count: 10_000) + "true",
+        String(repeating: "-", count: 10_000) + "1 == 1",
+        String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + " == []",
+        Array(repeating: "true", count: 10_000).joined(separator: " && "),
+        Array(repeating: "1", count: 10_000).joined(separator: " + ") + " > 0",
+        "a" + String(repeating: ".b", count: 10_000),
+        String(repeating: "true ? true : ", count: 10_000) + "false",
+    ])
+    func deepExpressionsFailNamingTheLimit(source: String) throws {
+        let error = onSmallStack { () -> ConditionError? in
+            do throws(ConditionError) {
+                _ = try ConditionExpression(parsing: source)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(error?.reason.contains("nesting deeper than 200 levels of parentheses, operators and calls") == true,
+                "\(String(source.prefix(30))): \(String(describing: error))")
+        #expect(error?.column != nil)
+    }
+
+    @Test func expressionsWithinTheLimitParseAndEvaluate() throws {
+        let nested = String(repeating: "(", count: 150) + "input.n" + String(repeating: ")", count: 150) + " == 3"
+        let chained = Array(repeating: "input.n == 3", count: 150).joined(separator: " && ")
+        let context: JSONValue = ["input": ["n": 3]]
+        for source in [nested, chained] {
+            let holds = onSmallStack { try? ConditionExpression(parsing: source).isTrue(context) }
+            #expect(holds == true)
+        }
+    }
+}
+
+/// Runs `body` on a thread with a 512 KiB stack, where an unbounded recursion would crash.
+func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
+    let box = ResultBox<Result>()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        box.value = body()
+        done.signal()
+    }
+    thread.stackSize = 512 << 10
+    thread.start()
+    done.wait()
+    return box.value!
+}
+
+private final class ResultBox<Value>: @unchecked Sendable {
+    var value: Value?
+}
