@@ -1,3 +1,5 @@
+import Foundation
+
 extension StreamingJSONDecoder {
     mutating func beginString(isKey: Bool) {
         stringIsKey = isKey
@@ -122,13 +124,39 @@ extension StreamingJSONDecoder {
         guard token.withUnsafeBytes({ Self.isValidNumber($0) }) else { throw error("invalid number") }
         let isInteger = !token.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         let text = String(decoding: token, as: UTF8.self)
-        if isInteger, let integer = Int64(text) {
-            complete(.int(integer))
-        } else if let number = Double(text) {
-            complete(.double(number))
-        } else {
-            throw error("invalid number")
+        switch Self.number(text, isInteger: isInteger) {
+        case .success(let value): complete(value)
+        case .failure(let problem): throw error(problem.reason)
         }
+    }
+
+    /// Why a well-formed number literal has no exact-enough `JSONValue`.
+    struct NumberProblem: Error {
+        let reason: String
+    }
+
+    /// The value of a well-formed number literal, never silently changed: integers that fit
+    /// `Int64` stay `.int`; larger integers become `.double` only when the double is exactly that
+    /// integer (2^63 is, 12345678901234567890 is not); a fraction or exponent becomes the nearest
+    /// double unless that overflows to infinity (`1e400`) or underflows to zero (`1e-400`).
+    static func number(_ text: String, isInteger: Bool) -> Result<JSONValue, NumberProblem> {
+        if isInteger, let integer = Int64(text) { return .success(.int(integer)) }
+        var shown: String { text.utf8.count > 40 ? String(text.prefix(37)) + "..." : text }
+        guard let number = Double(text), number.isFinite else {
+            return .failure(NumberProblem(reason: "number \(shown) is out of range (beyond a 64-bit double)"))
+        }
+        if isInteger {
+            guard String(format: "%.0f", number) == text else {
+                return .failure(NumberProblem(reason: "integer \(shown) does not fit in 64 bits and has no exact "
+                    + "double (send it as a string)"))
+            }
+        } else if number == 0 {
+            let mantissa = text.prefix { $0 != "e" && $0 != "E" }
+            if mantissa.contains(where: { $0 >= "1" && $0 <= "9" }) {
+                return .failure(NumberProblem(reason: "number \(shown) is too small for a 64-bit double (it would be 0)"))
+            }
+        }
+        return .success(.double(number))
     }
 
     /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

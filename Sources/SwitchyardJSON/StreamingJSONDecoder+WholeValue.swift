@@ -140,9 +140,8 @@ struct WholeValueParser {
             for byte in token.dropFirst(negative ? 1 : 0) { magnitude = magnitude * 10 + Int64(byte &- 48) }
             return .int(negative ? -magnitude : magnitude)
         }
-        let text = String(decoding: token, as: UTF8.self)
-        if isInteger, let integer = Int64(text) { return .int(integer) }
-        return Double(text).map(JSONValue.double)
+        // A number without an exact value fails here; the streaming decoder then says why.
+        return try? StreamingJSONDecoder.number(String(decoding: token, as: UTF8.self), isInteger: isInteger).get()
     }
 
     /// A string starting at its opening quote; `nil` for an unterminated string, a control
