@@ -74,7 +74,7 @@ final class ProjectAdapters: Sendable {
                 timeout: project.runtime.toolExecutionTimeout, maxOutputBytes: project.runtime.maxOutputBytes)
         case "ffi":
             let ffiTools = project.allTools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
-            return try locator.adapter(id: "ffi", library: "switchyard_ffi", config: ["tools": .array(ffiTools)],
+            return try locator.adapter(id: "ffi", library: "switchyard_ffi", config: ["tools": .array(ffiTools), "allowed_directories": .array(locator.directories.map { .string($0) })],
                                        timeout: nil)
         default:
             guard let entry = project.adapters.first(where: { $0.id == key }) else {
