@@ -80,7 +80,9 @@ final class ProjectAdapters: Sendable {
             guard let entry = project.adapters.first(where: { $0.id == key }) else {
                 throw ToolError(.notFound, "the project declares no adapter \"\(key)\"")
             }
-            return try locator.adapter(id: entry.id, library: entry.library, config: entry.config, timeout: nil)
+            if entry.isolation == .process { return try isolatedAdapter(entry) }
+            return try locator.adapter(id: entry.id, library: entry.library, config: entry.config, timeout: nil,
+                                       sha256: entry.sha256)
         }
     }
 
