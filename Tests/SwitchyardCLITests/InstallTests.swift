@@ -81,7 +81,7 @@ struct InstallTests {
         let adapters = author + "/project/.switchyard/adapters"
         try FileManager.default.createDirectory(atPath: adapters, withIntermediateDirectories: true)
         let built = try Self.run(
-            ["cc", "-std=c99"] + cflags.stdout.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            ["cc", "-std=c99"] + cflags.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
                 + ["-shared", "-fPIC", "-fvisibility=hidden", "-o", adapters + "/libkit.so", "kit.c"], in: author)
         #expect(built.status == 0, "\(built.stderr)")
         let check = try Self.run([prefix + "/bin/switchyard", "plugin", "check", adapters + "/libkit.so"], in: author)
