@@ -1,5 +1,6 @@
 import SwitchyardAdapterKit
 import SwitchyardJSON
+import SwitchyardRuntime
 
 /// One instance's settings, parsed from the `create` config JSON (built from the project's
 /// `runtime:` block). Unknown keys are ignored; a bad value names its field.
@@ -24,6 +25,9 @@ struct BunAdapterConfiguration: Sendable {
     var permissions: [String] = []
     var projectDirectory: String?
     var environment: [String: String] = [:]
+    /// Host variables the project passes through to tool processes beyond the harmless default
+    /// set (`ToolEnvironmentRules.inheritedByDefault`).
+    var inheritedVariables: Set<String> = []
 
     /// Parses and checks the config object.
     /// - Throws: `AdapterFailure.invalid` naming the field.
@@ -78,6 +82,16 @@ struct BunAdapterConfiguration: Sendable {
                 throw .invalid("bun adapter config: `\(path)` must be a Deno flag like \"--allow-read\", got \(item)")
             }
             return flag
+        }
+        let inherit = try check(expected: "an array of variable names") { () throws(FieldProblem) in try fields.elements("inherit_env") }
+        for (path, item) in inherit {
+            guard let name = item.stringValue else {
+                throw .invalid("bun adapter config: `\(path)` must be a variable name, got \(item)")
+            }
+            if let problem = ToolEnvironmentRules.problem(key: name, value: "") {
+                throw .invalid("bun adapter config: `\(path)`: \(problem)")
+            }
+            inheritedVariables.insert(name)
         }
         projectDirectory = try string("project_dir")
         if let env = try check(expected: "an object of strings", { () throws(FieldProblem) in try fields.object("env") }) {

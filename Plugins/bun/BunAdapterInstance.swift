@@ -4,6 +4,7 @@ import Glibc
 import SwitchyardABI
 import SwitchyardAdapterKit
 import SwitchyardJSON
+import SwitchyardRuntime
 import Synchronization
 
 /// One adapter instance: a runtime, an entrypoint, a mode, and the calls in flight.
@@ -47,7 +48,7 @@ final class BunAdapterInstance: AdapterInstance {
         arguments.append(helpers?.path ?? configuration.mode.rawValue)
         let launch = WorkerLaunch(
             runtimeName: configuration.runtime.rawValue, executable: executable, arguments: arguments,
-            environment: configuration.environment, workingDirectory: configuration.workingDirectory,
+            environment: Self.toolEnvironment(configuration), workingDirectory: configuration.workingDirectory,
             killGrace: .milliseconds(configuration.killGraceMS), maxOutputBytes: configuration.maxOutputBytes,
             maxStderrBytes: configuration.maxStderrBytes, memoryCeilingKB: configuration.maxWorkerMemoryMB * 1024,
             perCall: configuration.mode == .perCall, requestInEnvironment: lean, host: host)
@@ -66,6 +67,24 @@ final class BunAdapterInstance: AdapterInstance {
                 throw error
             }
         }
+    }
+
+    /// What every tool process of the instance starts with: the harmless part of the host's
+    /// environment, the variables the project passes through by name, then its own `env`. Never
+    /// the host's whole environment: it holds the server's secrets (SWITCHYARD_API_KEY, provider
+    /// keys) and may hold loader variables (LD_AUDIT, BUN_OPTIONS, NODE_OPTIONS).
+    static func toolEnvironment(_ configuration: BunAdapterConfiguration) -> [String: String] {
+        var host: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                host[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return ToolEnvironmentRules.inherited(from: host, allowing: configuration.inheritedVariables)
+            .merging(configuration.environment) { _, declared in declared }
     }
 
     /// Writing to a pipe whose reader died must fail with EPIPE, not kill the host: SIGPIPE is

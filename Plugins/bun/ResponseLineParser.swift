@@ -1,5 +1,5 @@
 /// Splits a worker's stdout into frames without parsing JSON: each line is
-/// `<id> <p|r|e> <byteLength> <payload>\n`. Bytes that do not fit that shape (a tool printing to
+/// `<id> <p|r|e|a> <byteLength> <payload>\n`. Bytes that do not fit that shape (a tool printing to
 /// stdout, invalid UTF-8) are a protocol violation, reported with an excerpt.
 struct ResponseLineParser {
     /// What a header announced.
@@ -78,8 +78,11 @@ struct ResponseLineParser {
 
     private static func isHeaderByte(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "p")
-            || byte == UInt8(ascii: "r") || byte == UInt8(ascii: "e")
+            || byte == UInt8(ascii: "r") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "a")
     }
+
+    /// Progress, result, error, and the acknowledgement that an aborted call's thread is gone.
+    private static let kinds: Set<UInt8> = [UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "e"), UInt8(ascii: "a")]
 
     private func parseHeader() -> Header? {
         let fields = headerBytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
@@ -87,7 +90,7 @@ struct ResponseLineParser {
               let id = Self.number(fields[0]), let length = Self.number(fields[2]), length <= UInt64(Int.max)
         else { return nil }
         let kind = fields[1].first!
-        guard kind == UInt8(ascii: "p") || kind == UInt8(ascii: "r") || kind == UInt8(ascii: "e") else { return nil }
+        guard Self.kinds.contains(kind) else { return nil }
         return Header(wireID: id, kind: kind, length: Int(length))
     }
 

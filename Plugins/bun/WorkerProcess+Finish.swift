@@ -38,9 +38,9 @@ extension WorkerProcess {
             case .deadline(let late) where late === call:
                 call.fail(.timeout, "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms; its \(runtime) process group was stopped", details: tail)
             case .deadline(let late):
-                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(late.toolID)\" on the same worker passed its deadline", details: tail)
+                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(late.toolID)\" on the same worker passed its deadline and its worker thread did not end within \(abortGrace)", details: tail)
             case .canceled(let canceled):
-                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(canceled.toolID)\" on the same worker was canceled", details: tail)
+                call.fail(.crashed, "the \(runtime) worker was stopped because a call to tool \"\(canceled.toolID)\" on the same worker was canceled and its worker thread did not end within \(abortGrace)", details: tail)
             case .outputLimit(let large, let length) where large === call:
                 call.fail(Self.outputLimitFailure(call, length, launch.maxOutputBytes))
             case .outputLimit(let large, _), .hostStopped(let large):

@@ -131,8 +131,18 @@ extension WorkerProcess {
             var next: ContinuousClock.Instant?
             if state.stopReason == nil {
                 for call in state.calls.values {
-                    guard let deadline = call.deadline else { continue }
-                    if deadline <= now { state.stopReason = .deadline(call); break }
+                    if let pending = state.aborting[call.wireID] {
+                        // Its thread did not end in time: the whole process goes.
+                        if pending.giveUpAt <= now { state.stopReason = pending.fallback; break }
+                        next = next.map { min($0, pending.giveUpAt) } ?? pending.giveUpAt
+                        continue
+                    }
+                    guard var deadline = call.deadline else { continue }
+                    if deadline <= now {
+                        if launch.perCall { state.stopReason = .deadline(call); break }
+                        deadline = now + abortGrace
+                        _ = state.beginAbort(call.wireID, fallback: .deadline(call), giveUpAt: deadline)
+                    }
                     next = next.map { min($0, deadline) } ?? deadline
                 }
             }
@@ -180,6 +190,10 @@ extension WorkerProcess {
     }
 
     private func beginLine(_ header: ResponseLineParser.Header) {
+        if !launch.perCall, handleAbortHeader(header) {
+            current = (nil, SY_FRAME_PROGRESS, false, false)
+            return
+        }
         let call = withState { $0.calls[header.wireID] }
         let kind: UInt32 = switch header.kind {
         case UInt8(ascii: "p"): SY_FRAME_PROGRESS
@@ -198,6 +212,7 @@ extension WorkerProcess {
             } else {
                 call.fail(Self.outputLimitFailure(call, header.length, launch.maxOutputBytes))
                 endCall(call)
+                if !terminal { abandon(call.wireID) }
             }
             return
         }
@@ -223,7 +238,12 @@ extension WorkerProcess {
                 // line. per_call stops the process; pooled keeps the worker for its other calls.
                 line.forwarding = false
                 current = line
-                if launch.perCall { stop(.hostStopped(call)) } else if !last { endCall(call) }
+                if launch.perCall {
+                    stop(.hostStopped(call))
+                } else if !last || !line.terminal {
+                    endCall(call)
+                    abandon(call.wireID)
+                }
             }
         }
         guard last else { return }
@@ -239,7 +259,7 @@ extension WorkerProcess {
     }
 
     /// A pooled call ended: forget it and tell the pool (which may dispatch a queued call).
-    private func endCall(_ call: ToolCall) {
+    func endCall(_ call: ToolCall) {
         let removed = withState { $0.calls.removeValue(forKey: call.wireID) } != nil
         guard removed else { return }
         let host = launch.host

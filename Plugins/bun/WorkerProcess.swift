@@ -103,6 +103,8 @@ final class WorkerProcess: @unchecked Sendable {
         var finished = false
         var callsStarted = 0
         var wakeClosed = false
+        /// pooled calls whose thread is being stopped alone (see WorkerProcess+Abort.swift).
+        var aborting: [UInt64: PendingAbort] = [:]
     }
 
     /// Owned by the I/O thread while it runs, then by `finish` (which runs after it ended).
@@ -188,8 +190,10 @@ final class WorkerProcess: @unchecked Sendable {
         if first { wake() }
     }
 
-    /// Cancels one call: the process (and its group) is stopped; see `finish`.
+    /// Cancels one call. per_call: the process (and its group) is stopped; see `finish`.
+    /// pooled: only the call's worker thread is stopped; see `abort`.
     func cancel(_ call: ToolCall) {
+        guard launch.perCall else { return abort(call, fallback: .canceled(call)) }
         let holds = state.withLock { $0.calls[call.wireID] != nil }
         if holds { stop(.canceled(call)) }
     }
@@ -253,7 +257,8 @@ final class WorkerProcess: @unchecked Sendable {
         Task.detached { [self] in
             var options = PlatformOptions()
             options.processGroupID = 0
-            var environment: [Environment.Key: String?] = [:]
+            // Exactly the launch's environment (see `BunAdapterInstance.toolEnvironment`).
+            var environment: [Environment.Key: String] = [:]
             for (key, value) in launch.environment { environment[Environment.Key(stringLiteral: key)] = value }
             var status: TerminationStatus?
             var failure: (any Error)?
@@ -261,7 +266,7 @@ final class WorkerProcess: @unchecked Sendable {
                 let outcome = try await Subprocess.run(
                     .path(FilePath(launch.executable)),
                     arguments: Arguments(launch.arguments),
-                    environment: .inherit.updating(environment),
+                    environment: .custom(environment),
                     workingDirectory: FilePath(launch.workingDirectory),
                     platformOptions: options,
                     input: .fileDescriptor(FileDescriptor(rawValue: childInput), closeAfterSpawningProcess: true),

@@ -34,6 +34,24 @@ public enum ToolEnvironmentRules {
         return nil
     }
 
+    /// Host variables every tool process gets without asking: what a runtime, a shell and a
+    /// locale-aware library need, and nothing that could hold a secret (an API key, a token, a
+    /// proxy URL with a password). A project passes more through by name (`runtime.inherit_env`).
+    public static let inheritedByDefault: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TERM",
+    ]
+    /// Prefixes of host variables inherited as a family: the locale categories.
+    public static let inheritedPrefixes = ["LC_"]
+
+    /// The part of `host` a tool process inherits: the default set, the locale family and
+    /// `allowed` (names a project listed), never a denied one, whoever names it.
+    public static func inherited(from host: [String: String], allowing allowed: Set<String> = []) -> [String: String] {
+        host.filter { key, _ in
+            !isDenied(key) && (inheritedByDefault.contains(key) || allowed.contains(key)
+                               || inheritedPrefixes.contains(where: key.hasPrefix))
+        }
+    }
+
     /// Whether `key` is a loader or runtime variable no declaration may set.
     public static func isDenied(_ key: String) -> Bool {
         denied.contains(key) || deniedPrefixes.contains(where: key.hasPrefix)

@@ -25,6 +25,7 @@ export default {
   text: () => "plain",
   fail: () => { throw new Error("boom from fail"); },
   envread: (input) => ({ value: process.env[input.key] ?? null }),
+  envall: () => ({ env: { ...process.env } }),
   progress: async (input, config, ctx) => {
     ctx.progress({ step: 1 });
     ctx.progress({ step: 2 });
