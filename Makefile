@@ -4,7 +4,7 @@ EXAMPLE ?= examples/research-digest
 WORKFLOW ?= digest
 INPUT ?= {"topic": "plugin runtimes"}
 
-.PHONY: setup build run test test-fast embedding-example bench clean
+.PHONY: setup build run test test-fast embedding-example api-conformance bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -21,7 +21,12 @@ test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	$(MAKE) embedding-example
+	$(MAKE) api-conformance
 	$(MAKE) fuzz-smoke
+
+# schemathesis against a real `serve` (without and with an API key); zero failures or it fails.
+api-conformance: build
+	@./scripts/api-conformance.sh
 
 # examples/embedding-host: a package of its own that depends on this one by path, built in its own
 # folder, runs a workflow and a tool call with the adapters of this build; its output must match.

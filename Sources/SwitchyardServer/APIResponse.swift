@@ -11,15 +11,19 @@ public struct APIError: Error, Sendable {
     public var code: String
     /// What was wrong, naming the field or id.
     public var message: String
-    /// The tool-error kind or engine-error kind, when there is one.
-    public var kind: String?
+    /// The tool-error kind or engine-error kind; else the code in lower case (`bad_request`).
+    public var kind: String
+    /// Headers the answer carries besides `Content-Type` (`Allow` of a 405, `Retry-After` of a 503).
+    public var headers: HTTPFields
 
-    /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, kind: String? = nil) {
+    /// Creates an error; without a `kind`, the kind is the code in lower case.
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, kind: String? = nil,
+                headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
-        self.kind = kind
+        self.kind = kind ?? code.lowercased()
+        self.headers = headers
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "BAD_REQUEST", message) }
@@ -49,18 +53,27 @@ public struct APIError: Error, Sendable {
 /// Builds the envelope every route answers with: `{status, message, data, error}`.
 enum APIResponse {
     static func success(_ status: HTTPResponse.Status, _ message: String, _ data: JSONValue) -> Response {
-        envelope(status, message: message, data: data, error: .null)
+        response(status, envelope(status, message: message, data: data, error: .null))
     }
 
     static func failure(_ error: APIError, data: JSONValue = .null) -> Response {
-        var detail: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
-        if let kind = error.kind { detail["kind"] = .string(kind) }
-        return envelope(error.status, message: error.message, data: data, error: .object(detail))
+        var response = response(error.status, envelope(of: error, data: data))
+        response.headers.append(contentsOf: error.headers)
+        return response
     }
 
-    private static func envelope(_ status: HTTPResponse.Status, message: String, data: JSONValue, error: JSONValue) -> Response {
-        let body: JSONValue = ["status": .int(Int64(status.code)), "message": .string(message), "data": data, "error": error]
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.jsonBytes)))
+    /// The envelope of a refusal: `{status, message, data, error: {code, message, kind}}`.
+    static func envelope(of error: APIError, data: JSONValue = .null) -> JSONValue {
+        let detail: JSONValue = ["code": .string(error.code), "message": .string(error.message), "kind": .string(error.kind)]
+        return envelope(error.status, message: error.message, data: data, error: detail)
+    }
+
+    private static func envelope(_ status: HTTPResponse.Status, message: String, data: JSONValue, error: JSONValue) -> JSONValue {
+        ["status": .int(Int64(status.code)), "message": .string(message), "data": data, "error": error]
+    }
+
+    private static func response(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.jsonBytes)))
     }
 }

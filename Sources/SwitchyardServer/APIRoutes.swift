@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwitchyardEngine
 import SwitchyardJSON
@@ -11,9 +12,14 @@ enum APIRoutes {
         do { return try await handler() } catch { return APIResponse.failure(APIError.from(error)) }
     }
 
+    /// A path parameter, percent-decoded (`wf%2D1` is `wf-1`).
+    /// - Throws: `APIError` 400 naming the parameter when it is empty or not valid percent-encoded UTF-8.
     static func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
-        guard let value = context.parameters.get(name), !value.isEmpty else {
+        guard let raw = context.parameters.get(name), !raw.isEmpty else {
             throw APIError.badRequest("the path needs a `\(name)`")
+        }
+        guard let value = raw.removingPercentEncoding, !value.isEmpty else {
+            throw APIError.badRequest("the path's `\(name)` is not valid percent-encoded UTF-8: \"\(raw)\"")
         }
         return value
     }

@@ -18,14 +18,17 @@ public struct APIServer: Sendable {
     public let engine: WorkflowEngine
     /// Receives the events of every execution the API starts (logging, metrics).
     public var observer: ExecutionObserver?
+    /// Read and idle timeouts, the connection cap and the execution cap.
+    public var limits: ServerLimits
 
     /// Creates a server; nothing listens until `run`.
     public init(engine: WorkflowEngine, host: String = "127.0.0.1", port: Int = 5001, apiKey: String? = nil,
-                observer: ExecutionObserver? = nil) {
+                limits: ServerLimits = ServerLimits(), observer: ExecutionObserver? = nil) {
         self.engine = engine
         self.host = host
         self.port = port
         self.apiKey = apiKey
+        self.limits = limits
         self.observer = observer
     }
 
@@ -36,10 +39,20 @@ public struct APIServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "switchyard.api")
         logger.logLevel = .warning
+        let gate = ConnectionGate(limit: limits.maxConnections)
+        let serverLogger = logger
         let application = Application(
             router: router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            server: GuardedHTTP1Channel.builder(limits: limits, gate: gate),
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard", backlog: limits.backlog),
+            onServerRunning: { channel in
+                // First in the listening socket's pipeline, before NIO's own accept backoff.
+                try? await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptPauseHandler(pause: .milliseconds(100), logger: serverLogger), position: .first)
+                }.get()
+                await onListening(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -53,20 +66,36 @@ public struct APIServer: Sendable {
         }
     }
 
-    /// Every route, behind the API-key check when there is a key.
+    /// Every route, behind the API-key check when there is a key; what no route answers (an
+    /// unknown path, a method the path does not have) is a `404` or a `405` with `Allow`, in the
+    /// envelope like every other error.
     func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        if let apiKey, !apiKey.isEmpty { router.add(middleware: BearerAuthMiddleware(key: apiKey)) }
-        for path in ["/health", "/api/v0/health"] {
-            router.get(RouterPath(path)) { _, _ in APIResponse.success(.ok, "healthy", ["status": "ok"]) }
-        }
-        router.get("/api/v0/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json.jsonBytes)))
-        }
-        WorkflowRoutes(engine: engine, observer: observer).register(on: router)
-        ExecutionRoutes(engine: engine, observer: observer).register(on: router)
-        StandaloneRoutes(engine: engine, observer: observer).register(on: router)
-        return router
+        routeTable().router
     }
+
+    /// The router with its route list (what the OpenAPI document and the tests read).
+    func routeTable() -> APIRouteTable {
+        let routes = APIRouteTable(router: Router())
+        routes.router.add(middleware: UnroutedAnswerMiddleware(routes: routes))
+        if let apiKey, !apiKey.isEmpty { routes.router.add(middleware: BearerAuthMiddleware(key: apiKey)) }
+        let health = APIOperation(summary: "Health check (no API key needed)", answers: [200], needsKey: false)
+        for path in ["/health", "/api/v0/health"] {
+            routes.add(.get, path, health) { _, _ in APIResponse.success(.ok, "healthy", ["status": "ok"]) }
+        }
+        let executions = ExecutionGate(limit: limits.maxExecutions, retryAfterSeconds: limits.retryAfterSeconds)
+        WorkflowRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
+        ExecutionRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
+        StandaloneRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
+        let secured = !(apiKey ?? "").isEmpty
+        // Registered last so that the document lists itself too.
+        let document = ByteBuffer(bytes: OpenAPIDocument.json(
+            routes: routes.routes + [APIRoute(method: .get, path: "/api/v0/openapi.json", operation: Self.documentOperation)],
+            secured: secured).jsonBytes)
+        routes.add(.get, "/api/v0/openapi.json", Self.documentOperation) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: document))
+        }
+        return routes
+    }
+
+    private static let documentOperation = APIOperation(summary: "This document", answers: [200])
 }

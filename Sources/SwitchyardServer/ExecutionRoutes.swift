@@ -6,22 +6,30 @@ import SwitchyardJSON
 struct ExecutionRoutes {
     let engine: WorkflowEngine
     let observer: ExecutionObserver?
+    let executions: ExecutionGate
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/v0/executions/workflows") { request, _ in
+    func register(on routes: APIRouteTable) {
+        let execution = "/api/v0/executions/workflows/:exec_id"
+        routes.add(.get, "/api/v0/executions/workflows", APIOperation(
+            summary: "List workflow executions, newest first",
+            query: ["limit": ["type": "integer", "minimum": 1, "maximum": 10000]], answers: [200, 400])) { request, _ in
             await APIRoutes.answer {
                 let limit = try Self.listLimit(request.uri.queryParameters.get("limit"))
                 let records = try await engine.store.listWorkflows(limit: limit)
                 return APIResponse.success(.ok, "workflow executions", .array(records.map(\.summaryJSON)))
             }
         }
-        router.get("/api/v0/executions/workflows/:exec_id") { _, context in
+        routes.add(.get, execution, APIOperation(
+            summary: "An execution's status, output, error, timestamps and tasks", answers: [200, 404])) { _, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)
                 return APIResponse.success(.ok, "workflow execution", try await APIRoutes.state(engine, execID: execID))
             }
         }
-        router.post("/api/v0/executions/workflows/:exec_id/signals") { request, context in
+        routes.add(.post, execution + "/signals", APIOperation(
+            summary: "Send a signal to a running execution",
+            body: ["signal_name": ["type": "string", "minLength": 1], "payload": ["type": "object", "nullable": true]],
+            required: ["signal_name"], answers: [202, 404, 409])) { request, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)
                 let body = try await APIRequestBody.read(request)
@@ -37,10 +45,19 @@ struct ExecutionRoutes {
         }
         // An execution interrupted by a crash or a stop continues from its checkpoints: no
         // completed task runs again.
-        router.post("/api/v0/executions/workflows/:exec_id/resume") { _, context in
+        routes.add(.post, execution + "/resume", APIOperation(
+            summary: "Continue an interrupted execution from its checkpoints", answers: [202, 404, 409, 422],
+            startsExecution: true)) { _, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)
-                switch try await engine.startResume(execID: execID, observer: observer) {
+                try executions.reserve()
+                let start: WorkflowEngine.ResumeStart
+                do { start = try await engine.startResume(execID: execID, observer: observer) } catch {
+                    executions.release()
+                    throw error
+                }
+                if case .started(let handle) = start { executions.hold(until: handle) } else { executions.release() }
+                switch start {
                 case .started(let handle):
                     return APIResponse.success(.accepted, "execution resumed", [
                         "exec_id": .string(handle.execID), "exec_url": .string(APIRoutes.executionURL(handle.execID)),
@@ -52,7 +69,8 @@ struct ExecutionRoutes {
                 }
             }
         }
-        router.post("/api/v0/executions/workflows/:exec_id/cancel") { _, context in
+        routes.add(.post, execution + "/cancel", APIOperation(
+            summary: "Cancel a running execution", answers: [202, 404, 409])) { _, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)
                 guard engine.cancel(execID: execID) else { throw try await Self.notRunning(engine, execID) }

@@ -1,82 +1,106 @@
 import SwitchyardJSON
 
-/// The OpenAPI 3 document served at `/api/v0/openapi.json`, written out by hand: the routes are
-/// few and fixed by docs/HTTP-API.md, and a generator would add a build plugin for one document.
+/// The OpenAPI 3 document served at `/api/v0/openapi.json`, built from the route table, so it
+/// lists exactly the routes the router has, each with every status it can answer. The security
+/// scheme is declared only when the server has an API key.
 enum OpenAPIDocument {
-    static let json: JSONValue = [
-        "openapi": "3.0.3",
-        "info": ["title": "Switchyard API", "version": "0",
-                 "description": "Runs compozy-compatible workflows, tasks and agents. Every answer is an envelope."],
-        "servers": [["url": "/api/v0"]],
-        "security": [["bearer": []]],
-        "components": [
-            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
-            "schemas": [
-                "Envelope": object([
-                    "status": ["type": "integer"], "message": ["type": "string"], "data": [:],
-                    "error": ["nullable": true, "allOf": [["$ref": "#/components/schemas/Error"]]],
-                ]),
-                "Error": object(["code": ["type": "string"], "message": ["type": "string"], "kind": ["type": "string"]]),
-            ],
-        ],
-        "paths": .object(paths),
-    ]
+    /// Statuses every operation may answer: a store failure, a connection beyond the cap.
+    static let sharedAnswers = [500, 503]
 
-    private static var paths: [String: JSONValue] {
-        let execution = ["exec_id"]
-        var paths: [String: JSONValue] = [
-            "/health": ["get": operation("Health check (no API key needed)", security: false)],
-            "/openapi.json": ["get": operation("This document")],
-            "/workflows/{id}/executions": ["post": operation(
-                "Start a workflow", path: ["id"], body: ["input": ["type": "object"]], answers: ["202", "400", "404"])],
-            "/workflows/{id}/executions/sync": ["post": operation(
-                "Run a workflow and wait for its end (timeout: seconds, default 60, at most 300)", path: ["id"],
-                body: ["input": ["type": "object"], "timeout": ["type": "number"]], answers: ["200", "400", "404", "408"])],
-            "/executions/workflows": ["get": operation(
-                "List workflow executions, newest first", query: ["limit": ["type": "integer", "minimum": 1, "maximum": 10000]],
-                answers: ["200", "400"])],
-            "/executions/workflows/{exec_id}": ["get": operation(
-                "An execution's status, output, error, timestamps and tasks", path: execution, answers: ["200", "404"])],
-            "/executions/workflows/{exec_id}/signals": ["post": operation(
-                "Send a signal to a running execution", path: execution,
-                body: ["signal_name": ["type": "string"], "payload": ["type": "object"]], answers: ["202", "404", "409"])],
-            "/executions/workflows/{exec_id}/cancel": ["post": operation(
-                "Cancel a running execution", path: execution, answers: ["202", "404", "409"])],
-            "/executions/workflows/{exec_id}/resume": ["post": operation(
-                "Continue an interrupted execution from its checkpoints", path: execution, answers: ["202", "404", "409"])],
-        ]
-        for (kind, body) in [("tasks", ["with": ["type": "object"], "timeout": ["type": "number"]] as JSONValue),
-                             ("agents", ["action": ["type": "string"], "prompt": ["type": "string"],
-                                         "with": ["type": "object"], "timeout": ["type": "number"]])] {
-            paths["/\(kind)/{id}/executions"] = ["post": operation(
-                "Start one of the project's \(kind)", path: ["id"], body: body, answers: ["202", "400", "404"])]
-            paths["/\(kind)/{id}/executions/sync"] = ["post": operation(
-                "Run one of the project's \(kind) and wait (`?include=state` adds the stored state)", path: ["id"],
-                body: body, answers: ["200", "400", "404", "408"])]
+    static func json(routes: [APIRoute], secured: Bool) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for route in routes where route.path.hasPrefix(APIRoutes.prefix + "/") {
+            var item = paths[route.documentedPath]?.objectValue ?? [:]
+            item[route.method.rawValue.lowercased()] = operation(route, secured: secured)
+            paths[route.documentedPath] = .object(item)
         }
-        return paths
+        var components: [String: JSONValue] = ["schemas": schemas]
+        var document: [String: JSONValue] = [
+            "openapi": "3.0.3",
+            "info": ["title": "Switchyard API", "version": "0",
+                     "description": "Runs compozy-compatible workflows, tasks and agents. Every answer is an envelope."],
+            "servers": [["url": .string(APIRoutes.prefix)]],
+            "paths": .object(paths),
+        ]
+        if secured {
+            components["securitySchemes"] = ["bearer": ["type": "http", "scheme": "bearer"]]
+            document["security"] = [["bearer": []]]
+        }
+        document["components"] = .object(components)
+        return .object(document)
     }
 
-    private static func object(_ properties: JSONValue) -> JSONValue { ["type": "object", "properties": properties] }
+    private static let schemas: JSONValue = [
+        "Envelope": [
+            "type": "object", "required": ["status", "message", "data", "error"],
+            "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
+                           "error": ["type": "object", "nullable": true, "enum": [.null]]],
+        ],
+        "Failure": [
+            "type": "object", "required": ["status", "message", "data", "error"],
+            "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
+                           "error": ["$ref": "#/components/schemas/Error"]],
+        ],
+        "Error": [
+            "type": "object", "required": ["code", "message", "kind"],
+            "properties": ["code": ["type": "string"], "message": ["type": "string"], "kind": ["type": "string"]],
+        ],
+    ]
 
-    private static func operation(_ summary: String, path: [String] = [], query: [String: JSONValue] = [:],
-                                  body: JSONValue? = nil, answers: [String] = ["200"], security: Bool = true) -> JSONValue {
-        var operation: [String: JSONValue] = ["summary": .string(summary)]
+    private static func operation(_ route: APIRoute, secured: Bool) -> JSONValue {
+        let spec = route.operation
+        var operation: [String: JSONValue] = ["summary": .string(spec.summary)]
+        let pathNames = route.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
         let parameters: [JSONValue] =
-            path.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]] }
-            + query.keys.sorted().map { ["name": .string($0), "in": "query", "required": false, "schema": query[$0]!] }
+            pathNames.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]] }
+            + spec.query.keys.sorted().map { ["name": .string($0), "in": "query", "required": false, "schema": spec.query[$0]!] }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
-        if let body {
-            operation["requestBody"] = ["content": ["application/json": ["schema": object(body)]]]
+        var answers = spec.answers + sharedAnswers
+        if let body = spec.body {
+            var schema: [String: JSONValue] = ["type": "object", "properties": .object(body)]
+            if !spec.required.isEmpty { schema["required"] = .array(spec.required.map { .string($0) }) }
+            // An absent body is `{}`: it is valid unless a field is required.
+            operation["requestBody"] = ["required": .bool(!spec.required.isEmpty),
+                                        "content": ["application/json": ["schema": .object(schema)]]]
+            answers += [400, 413]
         }
+        let keyed = secured && spec.needsKey
+        if keyed { answers.append(401) }
         var responses: [String: JSONValue] = [:]
-        for code in answers {
-            responses[code] = ["description": .string(code.hasPrefix("2") ? "the envelope with data" : "the envelope with error"),
-                               "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Envelope"]]]]
-        }
-        if security { responses["401"] = ["description": "missing or wrong API key"] }
+        for status in Set(answers).sorted() { responses[String(status)] = response(status, route: route) }
         operation["responses"] = .object(responses)
-        if !security { operation["security"] = [] }
+        if secured && !spec.needsKey { operation["security"] = [] }
         return .object(operation)
+    }
+
+    private static func response(_ status: Int, route: APIRoute) -> JSONValue {
+        let document = route.path == APIRoutes.prefix + "/openapi.json" && status == 200
+        let schema: JSONValue = document ? ["type": "object"]
+            : ["$ref": .string("#/components/schemas/\(status < 300 ? "Envelope" : "Failure")")]
+        var response: [String: JSONValue] = [
+            "description": .string(description(status)),
+            "content": ["application/json": ["schema": schema]],
+        ]
+        if status == 503 {
+            response["headers"] = ["Retry-After": ["description": "seconds to wait before retrying",
+                                                   "schema": ["type": "integer"]]]
+        }
+        return .object(response)
+    }
+
+    private static func description(_ status: Int) -> String {
+        switch status {
+        case 200, 202: "the envelope with data"
+        case 400: "a malformed body, field or query parameter"
+        case 401: "missing or wrong API key"
+        case 404: "unknown workflow, task, agent or execution"
+        case 408: "the sync wait ran out; the run goes on"
+        case 409: "the execution is not in a state for this"
+        case 413: "the body is over 16 MiB"
+        case 422: "the workflow's configuration has problems"
+        case 500: "an internal error, e.g. of the store"
+        case 503: "too many executions or connections at once; retry after Retry-After seconds"
+        default: "the envelope with error"
+        }
     }
 }

@@ -13,10 +13,28 @@ final class APIServerHarness: @unchecked Sendable {
     private let errorLines: Pipe
 
     /// Starts the server and waits for its "serving ... on http://127.0.0.1:PORT" line.
-    init(projectDirectory: String, apiKey: String? = nil) throws {
-        var arguments = ["serve", "--project", projectDirectory, "--port", "0"]
-        if let apiKey { arguments += ["--api-key", apiKey] }
-        let (process, _, errorPipe) = try EngineCommandTests.launch(arguments)
+    /// - Parameters:
+    ///   - apiKey: passed as `--api-key` (and sent by `request`), unless `keyArguments` says otherwise.
+    ///   - arguments: more `serve` flags.
+    ///   - environment: variables added to the server's environment.
+    ///   - openFileLimit: the server's `RLIMIT_NOFILE` (set by `ulimit -n` in a shell that execs it).
+    init(projectDirectory: String, apiKey: String? = nil, keyArguments: [String]? = nil, arguments extra: [String] = [],
+         environment: [String: String] = [:], openFileLimit: Int? = nil) throws {
+        var arguments = ["serve", "--project", projectDirectory, "--port", "0"] + extra
+        if let keyArguments { arguments += keyArguments } else if let apiKey { arguments += ["--api-key", apiKey] }
+        let process = Process()
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", EngineCommandTests.binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: EngineCommandTests.binary)
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let errorPipe = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errorPipe
+        try process.run()
         self.process = process
         self.errorLines = errorPipe
         self.apiKey = apiKey
@@ -36,6 +54,22 @@ final class APIServerHarness: @unchecked Sendable {
             throw HarnessError("the server did not start: \(String(decoding: seen, as: UTF8.self))")
         }
         self.port = port
+        // Keep reading stderr: a full pipe would block the server.
+        let collected = self.collected
+        collected.append(seen)
+        DispatchQueue.global().async {
+            while case let chunk = errorPipe.fileHandleForReading.availableData, !chunk.isEmpty { collected.append(chunk) }
+        }
+    }
+
+    private let collected = CollectedOutput()
+
+    /// What the server printed on stderr so far.
+    var stderrText: String { collected.text }
+
+    /// Descriptors the server process has open now.
+    var openDescriptors: Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? -1
     }
 
     struct HarnessError: Error, CustomStringConvertible {
@@ -76,4 +110,13 @@ final class APIServerHarness: @unchecked Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+}
+
+/// Bytes appended from one thread and read from another.
+final class CollectedOutput: @unchecked Sendable {
+    private var data = Data()
+    private let lock = NSLock()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
