@@ -30,7 +30,8 @@ final class IsolatedCall: Sendable {
         var ended = false
         var delivered = false
         var waiter: UnsafeContinuation<Void, Never>?
-        var timer: Task<Void, Never>?
+        /// The pending deadline or grace in `DeadlineScheduler.shared`.
+        var timer: UInt64?
         var helper: HelperProcess?
         var onEnd: (@Sendable (IsolatedCall, _ helperAnswered: Bool) -> Void)?
 
@@ -109,7 +110,7 @@ final class IsolatedCall: Sendable {
 
     /// Settles the outcome once: the host's verdict wins over what the helper answered after it.
     private func end(_ answer: Result<JSONValue, ToolError>, helperAnswered: Bool) {
-        let settled = state.withLock { state -> (UnsafeContinuation<Void, Never>?, Task<Void, Never>?,
+        let settled = state.withLock { state -> (UnsafeContinuation<Void, Never>?, UInt64?,
                                                  (@Sendable (IsolatedCall, Bool) -> Void)?)? in
             guard !state.ended else { return nil }
             state.ended = true
@@ -118,7 +119,7 @@ final class IsolatedCall: Sendable {
             return (state.waiter, state.timer, state.onEnd)
         }
         guard let (waiter, timer, onEnd) = settled else { return }
-        timer?.cancel()
+        if let timer { DeadlineScheduler.shared.cancel(timer) }
         onEnd?(self, helperAnswered)
         waiter?.resume()
     }
@@ -159,19 +160,17 @@ final class IsolatedCall: Sendable {
         waiter?.resume()
     }
 
-    /// Starts the call's timer (deadline, then grace): one sleeping task, replaced, not stacked.
+    /// Starts the call's timer (deadline, then grace): one pending entry in the shared
+    /// scheduler, replaced, not stacked.
     private func arm(after delay: Duration, _ fire: @escaping @Sendable (IsolatedCall) -> Void) {
-        let task = Task { [self] in
-            do { try await Task.sleep(for: delay) } catch { return }
-            fire(self)
+        let token = DeadlineScheduler.shared.schedule(after: delay) { [self] in fire(self) }
+        let (keep, replaced) = state.withLock { state -> (Bool, UInt64?) in
+            guard !state.ended else { return (false, nil) }
+            defer { state.timer = token }
+            return (true, state.timer)
         }
-        let keep = state.withLock { state -> Bool in
-            guard !state.ended else { return false }
-            state.timer?.cancel()
-            state.timer = task
-            return true
-        }
-        if !keep { task.cancel() }
+        if let replaced { DeadlineScheduler.shared.cancel(replaced) }
+        if !keep { DeadlineScheduler.shared.cancel(token) }
     }
 
     // MARK: Consumer side
