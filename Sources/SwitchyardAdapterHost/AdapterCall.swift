@@ -18,15 +18,22 @@ final class AdapterCall: Sendable {
     let id: UInt64
     let toolID: String
     let adapter: LibraryAdapter
+    /// The `host_context` token of the instance the call was started on: the only context
+    /// whose frames the call takes.
+    let bindingToken: UInt64
     /// The call's time budget; `nil` for none.
     let timeout: Duration?
+    /// When the budget runs out, fixed before `start_call` runs (a hook stuck in it ends there).
+    let deadline: ContinuousClock.Instant?
     private let state: Mutex<LockedState>
 
     init(id: UInt64, toolID: String, adapter: LibraryAdapter, timeout: Duration?) {
         self.id = id
         self.toolID = toolID
         self.adapter = adapter
+        self.bindingToken = adapter.binding.token
         self.timeout = timeout
+        self.deadline = timeout.map { ContinuousClock.now + $0 }
         self.state = Mutex(LockedState(toolID: toolID, adapterID: adapter.id,
                                        maxOutputBytes: adapter.options.maxOutputBytes))
     }
@@ -41,7 +48,7 @@ final class AdapterCall: Sendable {
                 kind: kind, flags: flags, logLevel: logLevel, payload: payload)
             return (answer, state.effects(actions))
         }
-        perform(effects)
+        perform(effects, on: .emittingThread)
         switch answer {
         case .accepted:
             return SY_OK
@@ -56,7 +63,7 @@ final class AdapterCall: Sendable {
 
     /// `start_call` returned `status` (with the adapter's `error_out` text).
     func startReturned(_ status: sy_status, message: String?) {
-        perform(transition { $0.startReturned(status, message: message) })
+        perform(transition { $0.startReturned(status, message: message) }, on: .startSection)
     }
 
     /// The deadline passed: cancel, then wait for the terminal frame up to the grace.
@@ -67,6 +74,12 @@ final class AdapterCall: Sendable {
     /// The consumer went away (task canceled, stream dropped) or the adapter shuts down.
     func cancel(reason: String) {
         perform(transition { $0.cancelRequested(reason: reason) })
+    }
+
+    /// Shutdown waited `limit` for the call after canceling it: it is given up on, as if its
+    /// hooks ran past their deadline.
+    func abandonAtShutdown() {
+        if HookWatchdog.expireWatches(of: self) == 0 { perform(transition { $0.graceExpired() }) }
     }
 
     /// The grace after a cancel ran out without a terminal frame: give up and release.
@@ -113,7 +126,19 @@ final class AdapterCall: Sendable {
         state.withLock { state in state.effects(event(&state.machine)) }
     }
 
-    private func perform(_ effects: Effects) {
+    /// Where effects are performed, which decides where the hooks they ask for run.
+    enum Place {
+        /// Inside a watched start section (`start_call` just returned): `release_call` runs here.
+        case startSection
+        /// On the thread that emitted a frame (the adapter's own): `release_call` runs here,
+        /// watched for the cancel grace.
+        case emittingThread
+        /// On a thread of the host's (timers, a canceling consumer, the watchdog): hooks go to
+        /// ``HookThreads``, never run here.
+        case hostThread
+    }
+
+    private func perform(_ effects: Effects, on place: Place = .hostThread) {
         let actions = effects.actions
         guard !actions.isEmpty else { return }
         if actions.contains(.abandon) {
@@ -125,14 +150,21 @@ final class AdapterCall: Sendable {
         // Progress and log events wake the consumer at once; the outcome only at retirement.
         if !actions.contains(.retire) { effects.waiter?.resume() }
         if actions.contains(.cancelCall), state.withLock({ $0.machine.cancelHookStarting() }) {
-            adapter.library.cancelCall(adapter.instance, id)
-            perform(transition { $0.cancelHookFinished() })
+            cancelOnHookThread()
         }
         if actions.contains(.armGraceTimer) { arm(.grace, after: adapter.options.cancelGrace) { $0.graceExpired() } }
         if actions.contains(.releaseCall) {
             CallRegistry.unregister(id)
+            switch place {
+            case .startSection: releaseHere(watched: false)
+            case .emittingThread: releaseHere(watched: true)
+            case .hostThread: releaseOnHookThread()
+            }
+        }
+        if actions.contains(.releaseAbandonedStart) {
+            // This thread was inside the abandoned start_call; it is the adapter's again.
+            adapter.library.cancelCall(adapter.instance, id)
             adapter.library.releaseCall(adapter.instance, id)
-            perform(transition { $0.releaseFinished() })
         }
         if actions.contains(.unregister) { CallRegistry.unregister(id) }
         // Retired before the consumer hears its outcome, so a consumer that saw the outcome
@@ -141,15 +173,66 @@ final class AdapterCall: Sendable {
             adapter.retire(self)
             effects.waiter?.resume()
         }
-        if actions.contains(.armDeadline), let timeout { arm(.deadline, after: timeout) { $0.deadlinePassed() } }
+        if actions.contains(.armDeadline), let deadline { arm(.deadline, until: deadline) { $0.deadlinePassed() } }
+    }
+
+    // MARK: Hooks off the caller's thread
+
+    /// `cancel_call` on a hook thread, watched for the cancel grace.
+    private func cancelOnHookThread() {
+        let ticket = HookWatchdog.watch(self, .cancelCall, deadline: .now + adapter.options.cancelGrace,
+                                        running: false, onHookThread: true)
+        HookThreads.run(for: adapter) { [self] in
+            guard HookWatchdog.claim(ticket) else { return }
+            adapter.library.cancelCall(adapter.instance, id)
+            if HookWatchdog.unwatch(ticket) {
+                perform(transition { $0.cancelHookFinished() })
+            } else {
+                adapter.stuckHookReturned(.cancelCall, onHookThread: true)
+            }
+        }
+    }
+
+    /// `release_call` on a hook thread, watched for the cancel grace.
+    private func releaseOnHookThread() {
+        let ticket = HookWatchdog.watch(self, .releaseCall, deadline: .now + adapter.options.cancelGrace,
+                                        running: false, onHookThread: true)
+        HookThreads.run(for: adapter) { [self] in
+            guard HookWatchdog.claim(ticket) else { return }
+            adapter.library.releaseCall(adapter.instance, id)
+            if HookWatchdog.unwatch(ticket) {
+                perform(transition { $0.releaseFinished() })
+            } else {
+                adapter.stuckHookReturned(.releaseCall, onHookThread: true)
+            }
+        }
+    }
+
+    /// `release_call` on this thread; watched for the cancel grace when no start section is.
+    private func releaseHere(watched: Bool) {
+        let ticket = watched
+            ? HookWatchdog.watch(self, .releaseCall, deadline: .now + adapter.options.cancelGrace,
+                                 running: true, onHookThread: false)
+            : nil
+        adapter.library.releaseCall(adapter.instance, id)
+        if HookWatchdog.unwatch(ticket) {
+            perform(transition { $0.releaseFinished() })
+        } else {
+            adapter.stuckHookReturned(.releaseCall, onHookThread: false)
+        }
     }
 
     /// Starts the call's timer: one sleeping task, kept only while the machine accepts it.
     private func arm(_ timer: AdapterCallStateMachine.Timer, after delay: Duration,
                      _ fire: @escaping @Sendable (AdapterCall) -> Void) {
+        arm(timer, until: .now + delay, fire)
+    }
+
+    private func arm(_ timer: AdapterCallStateMachine.Timer, until instant: ContinuousClock.Instant,
+                     _ fire: @escaping @Sendable (AdapterCall) -> Void) {
         let task = Task { [self] in
             do {
-                try await Task.sleep(for: delay)
+                try await Task.sleep(until: instant)
             } catch {
                 return  // the call ended first
             }
@@ -162,6 +245,28 @@ final class AdapterCall: Sendable {
             return true
         }
         if !keep { task.cancel() }
+    }
+}
+
+extension AdapterCall: HookWatchTarget {
+    /// A watched hook of the call ran past its deadline: ends the call (and marks its adapter
+    /// unhealthy while the hook stays stuck inside it).
+    func hookOverran(_ hook: AdapterHook, running: Bool) -> HookOverrun {
+        let budget = hook == .startCall ? timeout.map { "\($0)" } ?? "none" : "\(adapter.options.cancelGrace)"
+        let (abandoned, effects) = state.withLock { state in
+            if hook == .cancelCall { return (true, state.effects(state.machine.cancelHookOverran())) }
+            let (abandoned, actions) = state.machine.hookOverran(hook, running: running, budget: budget)
+            return (abandoned, state.effects(actions))
+        }
+        guard abandoned else { return HookOverrun(abandoned: false) }
+        if running { adapter.hookStuck(hook, callID: id, toolID: toolID) }
+        return HookOverrun(abandoned: true) { [self] in
+            if running {
+                HostAPI.adapterLogger.warning(
+                    "adapter \(adapter.id): \(hook.rawValue) of call \(id) (tool \(toolID)) has not returned within \(budget); its thread is abandoned and the adapter refuses new calls until it returns")
+            }
+            perform(effects)
+        }
     }
 }
 

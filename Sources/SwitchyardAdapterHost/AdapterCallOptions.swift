@@ -8,16 +8,21 @@ public struct AdapterCallOptions: Sendable, Hashable {
     public var cancelGrace: Duration
     /// The limit over a call's RESULT and PROGRESS payload bytes.
     public var maxOutputBytes: Int
+    /// How long `describe` and `destroy` may run before the host gives up on them (their thread
+    /// is abandoned and reported) — so a stuck adapter never holds up `describe` or shutdown.
+    public var hookTimeout: Duration
 
     /// Creates options.
     /// - Parameters:
     ///   - defaultTimeout: the budget of a call whose request names none (default 60 s).
     ///   - cancelGrace: the wait for the terminal frame after a cancel (default 2 s).
     ///   - maxOutputBytes: the output limit (default 10 MiB).
+    ///   - hookTimeout: the longest `describe` or `destroy` may run (default 10 s).
     public init(defaultTimeout: Duration = .seconds(60), cancelGrace: Duration = .seconds(2),
-                maxOutputBytes: Int = 10 << 20) {
+                maxOutputBytes: Int = 10 << 20, hookTimeout: Duration = .seconds(10)) {
         self.defaultTimeout = defaultTimeout
         self.cancelGrace = cancelGrace
         self.maxOutputBytes = maxOutputBytes
+        self.hookTimeout = hookTimeout
     }
 }

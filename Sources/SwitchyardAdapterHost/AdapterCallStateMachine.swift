@@ -73,6 +73,9 @@ struct AdapterCallStateMachine {
         static let retire = Actions(rawValue: 1 << 7)
         /// Count the call as abandoned and warn: no terminal frame within the grace.
         static let abandon = Actions(rawValue: 1 << 8)
+        /// A `start_call` the host had given up on returned `SY_OK` after all: call
+        /// `cancel_call` and `release_call` for it now, on the thread it returned on.
+        static let releaseAbandonedStart = Actions(rawValue: 1 << 9)
     }
 
     /// How a frame from the adapter was taken.
@@ -108,12 +111,54 @@ struct AdapterCallStateMachine {
     private var nextEvent = 0
     /// `cancel_call`s running now.
     private(set) var hooksInFlight = 0
+    /// The host gave up on a `start_call` that had not returned: if it returns `SY_OK` later,
+    /// the adapter still gets its `cancel_call` and its one `release_call`.
+    private(set) var startAbandoned = false
+
+    /// Progress and log events forwarded at most per call, and their payload bytes at most:
+    /// past either, events are dropped (counted) and one note says how many.
+    let maxEvents: Int
+    let maxEventBytes: Int
+    private var forwardedEvents = 0
+    private var forwardedEventBytes = 0
+    private var droppedEvents = 0
+    private var droppedEventBytes = 0
+    /// Payload bytes of the progress or log frame being received (its chunks so far).
+    private var eventFrameBytes = 0
 
     /// A call that is about to enter `start_call`.
-    init(toolID: String, adapterID: String, maxOutputBytes: Int) {
+    init(toolID: String, adapterID: String, maxOutputBytes: Int, maxEvents: Int = 10_000,
+         maxEventBytes: Int = 1 << 20) {
         self.toolID = toolID
         self.adapterID = adapterID
+        self.maxEvents = maxEvents
+        self.maxEventBytes = maxEventBytes
         decoder = FrameStreamDecoder(maxOutputBytes: maxOutputBytes, toolID: toolID)
+    }
+
+    /// Keeps `event` for the consumer unless the call's event budget is spent.
+    private mutating func forward(_ event: ToolEvent, bytes: Int) -> Actions {
+        guard forwardedEvents < maxEvents, forwardedEventBytes + bytes <= maxEventBytes else {
+            droppedEvents += 1
+            droppedEventBytes += bytes
+            return []
+        }
+        forwardedEvents += 1
+        forwardedEventBytes += bytes
+        if case .log(let level, let text) = event {
+            events.append(.log(level, PluginText.oneLine(text)))
+        } else {
+            events.append(event)
+        }
+        return .wakeConsumer
+    }
+
+    /// The one note, before the outcome, on events dropped past the budget.
+    private mutating func takeDroppedNote() -> ToolEvent? {
+        guard droppedEvents > 0 else { return nil }
+        defer { droppedEvents = 0 }
+        return .log(.warning, "adapter \(adapterID): tool \(toolID) dropped \(droppedEvents) progress and log frames "
+                    + "(\(droppedEventBytes) bytes) past the per-call limit of \(maxEvents) frames or \(maxEventBytes) bytes")
     }
 
     // MARK: Adapter side
@@ -134,14 +179,15 @@ struct AdapterCallStateMachine {
             break
         }
         do throws(ToolError) {
+            eventFrameBytes += payload.count
             switch try decoder.consume(kind: kind, flags: flags, logLevel: logLevel, payload: payload) {
             case .incomplete:
                 return (.accepted, [])
             case .event(let event):
-                events.append(event)
-                return (.accepted, .wakeConsumer)
+                defer { eventFrameBytes = 0 }
+                return (.accepted, forward(event, bytes: eventFrameBytes))
             case .finished(let decided):
-                outcome = decided
+                outcome = decided.mapError { PluginText.oneLine($0) }
                 return (.accepted, adapterEnded())
             }
         } catch {
@@ -152,10 +198,14 @@ struct AdapterCallStateMachine {
 
     /// `start_call` returned `status`, with the adapter's `error_out` text.
     mutating func startReturned(_ status: sy_status, message: String?) -> Actions {
+        if startAbandoned {
+            startAbandoned = false
+            return status == SY_OK ? .releaseAbandonedStart : []
+        }
         guard status == SY_OK else {
             guard isStarting else { return [] }
             // The call never started: no frames are owed and nothing is released.
-            let text = message ?? "start_call failed with \(ToolError.Kind.statusName(status))"
+            let text = message.map { PluginText.oneLine($0) } ?? "start_call failed with \(ToolError.Kind.statusName(status))"
             outcome = .failure(ToolError(
                 .forStatus(status), "tool \"\(toolID)\" (adapter \(adapterID)): \(text)", toolID: toolID))
             phase = .retired
@@ -203,6 +253,42 @@ struct AdapterCallStateMachine {
         case .starting, .running, .startingEnded, .releasing, .awaitingCancelHook, .retired, .delivered:
             return []  // the grace timer only runs while canceling
         }
+    }
+
+    /// A hook of the call ran past its deadline (`start_call`, or a `release_call`): the call
+    /// ends now — with its decided outcome, else `timeout` — and is retired, the hook abandoned.
+    /// - Parameters:
+    ///   - hook: the watched hook: `.startCall` (a start section: `start_call` and a `release_call`
+    ///     run right after it) or `.releaseCall`.
+    ///   - running: inside the hook; `false` when it still waited for a hook thread.
+    ///   - budget: the deadline's budget, named in the error.
+    /// - Returns: whether the hook was abandoned (nothing of it was stuck otherwise), and actions.
+    mutating func hookOverran(_ hook: AdapterHook, running: Bool, budget: String) -> (abandoned: Bool, actions: Actions) {
+        switch phase {
+        case .starting, .startingCancelPending, .startingEnded:
+            guard hook == .startCall else { return (false, []) }
+            if outcome == nil {
+                let why = running
+                    ? "start_call has not returned at the call's deadline of \(budget); the call ends here and the thread inside start_call is abandoned"
+                    : "start_call was still waiting for a hook thread at the call's deadline of \(budget)"
+                outcome = .failure(ToolError(.timeout, "tool \"\(toolID)\" (adapter \(adapterID)): \(why)", toolID: toolID))
+            }
+            // Only a hook that ran owes a release if it returns SY_OK; a queued one never runs.
+            startAbandoned = running
+            phase = .retired
+            return (true, [.stopTimer, .unregister, .retire, .wakeConsumer])
+        case .releasing:
+            phase = .retired
+            return (true, [.stopTimer, .retire, .wakeConsumer])
+        case .running, .canceling, .awaitingCancelHook, .retired, .delivered:
+            return (false, [])
+        }
+    }
+
+    /// A `cancel_call` ran (or waited for a thread) past the cancel grace: it no longer holds
+    /// the call's retirement back.
+    mutating func cancelHookOverran() -> Actions {
+        cancelHookFinished()
     }
 
     /// Whether a timer armed now is kept: the deadline only while running, the grace only while
@@ -260,6 +346,7 @@ struct AdapterCallStateMachine {
         }
         switch phase {
         case .retired:
+            if let note = takeDroppedNote() { return .event(note) }
             phase = .delivered
             // Moved out, not copied: nothing reads it after delivery.
             guard let outcome = outcome.take() else { preconditionFailure("a call retired without an outcome") }

@@ -22,15 +22,15 @@ struct HookFailure: Error {
 
 /// Typed wrappers that invoke each hook through its cached libffi call interface.
 extension AdapterLibrary {
-    /// `create`: a new instance from `config` (a NUL-terminated JSON object).
-    func create(config: [UInt8]) throws(HookFailure) -> AdapterInstance {
+    /// `create`: a new instance from `config` (a NUL-terminated JSON object), handed `host`.
+    func create(config: [UInt8], host: UnsafePointer<sy_host_api>) throws(HookFailure) -> AdapterInstance {
         var instance: UnsafeMutableRawPointer?
         var errorText: UnsafeMutablePointer<CChar>?
         let status = config.withUnsafeBufferPointer { configBytes in
             withUnsafeMutablePointer(to: &instance) { instanceOut in
                 withUnsafeMutablePointer(to: &errorText) { errorOut in
                     LibFFIHook.status(
-                        interfaces.create, hooks.create, LibFFIHook.slot(HostAPI.table),
+                        interfaces.create, hooks.create, LibFFIHook.slot(host),
                         LibFFIHook.slot(configBytes.baseAddress), UInt64(configBytes.count - 1),
                         LibFFIHook.slot(instanceOut), LibFFIHook.slot(errorOut))
                 }

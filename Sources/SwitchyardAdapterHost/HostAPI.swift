@@ -11,33 +11,41 @@ import SwitchyardRuntime
 
 /// The host API table (`sy_host_api`) handed to every adapter.
 ///
-/// One table for the process, allocated on first use and never freed: the ABI promises adapters
-/// that it and everything it points to outlive them. The callbacks need no context, so
-/// `host_context` is null; calls are found through `CallRegistry` by their process-unique id.
+/// One table per adapter instance (``HostBinding``), whose `host_context` binds the instance's
+/// calls to it, plus one library-level table with context 0 for the entry function; all are
+/// allocated once and never freed: the ABI promises adapters that a table and everything it points
+/// to outlive them. Calls are found through `CallRegistry` by their process-unique id, and a frame
+/// is taken only from the instance the call was started on.
 enum HostAPI {
     /// The logger adapter `log` callbacks write to.
     static let adapterLogger = Logger(label: "switchyard.adapter")
 
-    /// The table. Immutable after creation; shared across threads as the ABI requires.
-    nonisolated(unsafe) static let table: UnsafePointer<sy_host_api> = {
+    /// The library-level table, handed to the entry function (context 0: no instance, so `emit`
+    /// through it is refused). Immutable after creation; shared across threads as the ABI requires.
+    nonisolated(unsafe) static let table: UnsafePointer<sy_host_api> = makeTable(context: 0)
+
+    /// A new table (never freed) whose callbacks receive `context` as their `host_context`.
+    static func makeTable(context: UInt64) -> UnsafePointer<sy_host_api> {
         let table = UnsafeMutablePointer<sy_host_api>.allocate(capacity: 1)
         table.initialize(to: sy_host_api(
             struct_size: UInt32(MemoryLayout<sy_host_api>.size),
             abi_major: SY_ABI_VERSION_MAJOR,
             abi_minor: SY_ABI_VERSION_MINOR,
             reserved: 0,
-            host_context: nil,
+            host_context: UnsafeMutableRawPointer(bitPattern: UInt(context)),
             log: { _, level, message, length in
                 let text = message.map {
                     String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
                 } ?? ""
-                HostAPI.adapterLogger.log(level: HostAPI.loggerLevel(level), "\(text)")
+                HostAPI.adapterLogger.log(level: HostAPI.loggerLevel(level), "\(PluginText.oneLine(text))")
             },
-            emit: { _, callID, frame in CallRegistry.deliver(callID, frame) },
+            emit: { context, callID, frame in
+                CallRegistry.deliver(from: UInt64(UInt(bitPattern: context)), callID, frame)
+            },
             alloc: { _, size in malloc(Int(clamping: max(size, 1))) },
             free_memory: { _, memory in free(memory) }))
         return UnsafePointer(table)
-    }()
+    }
 
     static func loggerLevel(_ level: Int32) -> Logger.Level {
         switch level {
@@ -54,6 +62,6 @@ enum HostAPI {
     static func takeText(_ text: UnsafeMutablePointer<CChar>?) -> String? {
         guard let text else { return nil }
         defer { free(text) }
-        return String(cString: text)
+        return PluginText.oneLine(String(cString: text))
     }
 }

@@ -14,6 +14,9 @@ extension LibraryAdapter {
         do { call = try begin(request) } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
+        // The caller cannot wait here (this function is synchronous): start_call runs on a
+        // hook thread, and the stream's consumer waits for the call's events.
+        startOnHookThread(call, request, resuming: nil)
         let stream = AdapterCallStream(call)
         return AsyncThrowingStream(unfolding: {
             try await withTaskCancellationHandler {
@@ -28,6 +31,7 @@ extension LibraryAdapter {
     /// Same outcome and cleanup guarantees as `call(_:)`.
     public func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
         let call = try begin(request)
+        await start(call, request)
         // Most calls answer inside start_call: hand over their events and outcome without
         // suspending, registering a cancellation handler, or allocating a stream owner.
         while true {
@@ -57,25 +61,69 @@ extension LibraryAdapter {
         }
     }
 
-    /// Registers a call and starts it (`start_call`, through libffi).
+    /// Admits and registers a call; its deadline is fixed here, before `start_call` runs.
     private func begin(_ request: ToolCallRequest) throws(ToolError) -> AdapterCall {
         var timeout = request.timeout ?? options.defaultTimeout
         if timeout <= .zero { timeout = .zero }
         let call = AdapterCall(id: CallRegistry.nextID(), toolID: request.toolID, adapter: self,
                               timeout: timeout == .zero ? nil : timeout)
-        guard admit(call) else {
-            throw ToolError(.canceled, "adapter \(id) is shut down", toolID: request.toolID)
-        }
+        try admit(call)
         CallRegistry.register(call)
-        let (status, message) = start(call, request, timeout: timeout)
-        call.startReturned(status, message: message)
         return call
     }
 
+    /// Runs `start_call` and returns once it returned — or once the watchdog gave up on it at
+    /// the call's deadline, leaving its thread inside the hook.
+    ///
+    /// The fast path calls the hook inline on this thread, under a watchdog armed before it
+    /// (no thread hop: a call answered inside `start_call` costs what it did before). While the
+    /// task awaits a continuation, a hook stuck inline holds only this thread, and the task goes
+    /// on elsewhere when the watchdog resumes it. Inline slots are fewer than the cooperative
+    /// pool's threads (``InlineHooks``); without a free one the hook runs on ``HookThreads``.
+    private func start(_ call: AdapterCall, _ request: ToolCallRequest) async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            guard InlineHooks.tryEnter() else {
+                startOnHookThread(call, request, resuming: continuation)
+                return
+            }
+            let ticket = HookWatchdog.watch(call, .startCall, deadline: call.deadline ?? HookWatchdog.never, running: true,
+                                            onHookThread: false, resuming: continuation)
+            startNow(call, request)
+            InlineHooks.leave()
+            finishStartSection(ticket, onHookThread: false)
+        }
+    }
+
+    /// Queues `start_call` for a hook thread, its deadline already armed (a job still waiting
+    /// at the deadline never runs).
+    private func startOnHookThread(_ call: AdapterCall, _ request: ToolCallRequest,
+                                   resuming continuation: UnsafeContinuation<Void, Never>?) {
+        let ticket = HookWatchdog.watch(call, .startCall, deadline: call.deadline ?? HookWatchdog.never, running: false,
+                                        onHookThread: true, resuming: continuation)
+        HookThreads.run(for: self) { [self] in
+            guard HookWatchdog.claim(ticket) else { return }
+            startNow(call, request)
+            finishStartSection(ticket, onHookThread: true)
+        }
+    }
+
+    /// `start_call`, then what its return asks for (a `release_call` when the call already
+    /// ended inside it): one watched section.
+    private func startNow(_ call: AdapterCall, _ request: ToolCallRequest) {
+        let (status, message) = fillRequestAndStart(call, request)
+        call.startReturned(status, message: message)
+    }
+
+    /// Ends the start section's watch: resumes its waiter in time, or reports an abandoned
+    /// hook that came back.
+    private func finishStartSection(_ ticket: HookTicket?, onHookThread: Bool) {
+        if !HookWatchdog.unwatch(ticket) {
+            stuckHookReturned(.startCall, onHookThread: onHookThread)
+        }
+    }
+
     /// Fills a `sy_call_request` whose buffers stay pinned for the duration of `start_call`.
-    private func start(_ call: AdapterCall, _ request: ToolCallRequest, timeout: Duration)
-        -> (sy_status, String?)
-    {
+    private func fillRequestAndStart(_ call: AdapterCall, _ request: ToolCallRequest) -> (sy_status, String?) {
         var input: [UInt8] = []
         input.reserveCapacity(128)
         request.input.appendJSON(to: &input)
@@ -84,7 +132,7 @@ extension LibraryAdapter {
         let env = request.env.isEmpty
             ? Self.emptyObjectJSON
             : Self.nulTerminatedJSON(.object(request.env.mapValues { .string($0) }))
-        let (seconds, attoseconds) = timeout.components
+        let (seconds, attoseconds) = (call.timeout ?? .zero).components
         let timeoutMS = seconds &* 1000 &+ attoseconds / 1_000_000_000_000_000
         let toolLength = UInt64(request.toolID.utf8.count)
         return input.withUnsafeBufferPointer { input in

@@ -21,6 +21,8 @@ public final class LibraryAdapter: ToolAdapter {
     public let options: AdapterCallOptions
 
     let instance: AdapterInstance
+    /// The instance's host table and the token its calls are bound to.
+    let binding: HostBinding
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
@@ -30,6 +32,8 @@ public final class LibraryAdapter: ToolAdapter {
         var destroyed = false
         var idleWaiters: [UnsafeContinuation<Void, Never>] = []
         var counts = AdapterCallCounts()
+        /// What the first hook still stuck inside the instance is, for the fail-fast error.
+        var stuckHook: String?
 
         var isIdle: Bool { live.isEmpty && describing == 0 }
 
@@ -54,8 +58,9 @@ public final class LibraryAdapter: ToolAdapter {
         }
         var configJSON = config.jsonBytes
         configJSON.append(0)
+        let binding = HostBinding.make(adapterID: id)
         do {
-            self.instance = try library.create(config: configJSON)
+            self.instance = try library.create(config: configJSON, host: binding.table.pointer)
         } catch {
             let text = error.message ?? "create failed with \(ToolError.Kind.statusName(error.status))"
             let kind: ToolError.Kind = error.status == SY_E_INVALID_ARGUMENT ? .invalidInput : .load
@@ -64,6 +69,7 @@ public final class LibraryAdapter: ToolAdapter {
         self.id = id
         self.library = library
         self.options = options
+        self.binding = binding
     }
 
     /// The instance's tools (`describe`).
@@ -83,8 +89,17 @@ public final class LibraryAdapter: ToolAdapter {
         guard admitted else { throw ToolError(.canceled, "adapter \(id) is shut down") }
         defer { finishDescribing() }
         let bytes: [UInt8]
+        // On a hook thread, waited for at most hookTimeout: a stuck describe is abandoned.
+        let (library, instance) = (self.library, self.instance)
+        let answer = BoundedHook.run(.describe, of: self, budget: options.hookTimeout) {
+            Result { () throws(HookFailure) in try library.describe(instance) }
+        }
+        guard let answer else {
+            throw ToolError(.timeout, "adapter \(id): describe did not return within \(options.hookTimeout); "
+                            + "its thread was abandoned")
+        }
         do {
-            bytes = try library.describe(instance)
+            bytes = try answer.get()
         } catch {
             let text = error.message ?? "describe failed with \(ToolError.Kind.statusName(error.status))"
             throw ToolError(.forStatus(error.status), "adapter \(id): describe: \(text)")
@@ -102,7 +117,9 @@ public final class LibraryAdapter: ToolAdapter {
 
     /// How many calls started, finished and were given up on so far.
     public var callCounts: AdapterCallCounts {
-        lifecycle.withLock { $0.counts }
+        var counts = lifecycle.withLock { $0.counts }
+        counts.refusedFrames = binding.refusedFrames.load(ordering: .relaxed)
+        return counts
     }
 
     /// A canceled call sent no terminal frame within the grace.
@@ -110,14 +127,48 @@ public final class LibraryAdapter: ToolAdapter {
         lifecycle.withLock { $0.counts.abandoned += 1 }
     }
 
-    /// Admits a new call unless the adapter is shutting down.
-    func admit(_ call: AdapterCall) -> Bool {
-        lifecycle.withLock { state in
-            guard !state.shuttingDown else { return false }
+    /// Admits a new call unless the adapter is shutting down or unhealthy.
+    /// - Throws: `ToolError` `.canceled` (shut down) or `.crashed` (a hook is stuck in the
+    ///   instance: new calls fail fast instead of piling up threads behind it).
+    func admit(_ call: AdapterCall) throws(ToolError) {
+        let refusal: ToolError? = lifecycle.withLock { state in
+            guard !state.shuttingDown else {
+                return ToolError(.canceled, "adapter \(id) is shut down", toolID: call.toolID)
+            }
+            if let stuck = state.stuckHook {
+                return ToolError(.crashed, "adapter \(id) is unhealthy: \(stuck) has not returned (its thread was "
+                                 + "abandoned); new calls are refused until it returns", toolID: call.toolID)
+            }
             state.live.insert(call)
             state.counts.started += 1
-            return true
+            return nil
         }
+        if let refusal { throw refusal }
+    }
+
+    /// `hook` is stuck inside the instance past its deadline: the adapter is unhealthy until it
+    /// returns.
+    func hookStuck(_ hook: AdapterHook, callID: UInt64? = nil, toolID: String? = nil) {
+        lifecycle.withLock { state in
+            state.counts.stuckHooks += 1
+            state.counts.abandonedHooks += 1
+            if state.stuckHook == nil {
+                state.stuckHook = hook.rawValue + (callID.map { " of call \($0)" } ?? "")
+                    + (toolID.map { " (tool \($0))" } ?? "")
+            }
+        }
+    }
+
+    /// A hook the host had abandoned returned after all.
+    func stuckHookReturned(_ hook: AdapterHook, onHookThread: Bool) {
+        if onHookThread { HookThreads.threadReturned() }
+        let healthy = lifecycle.withLock { state in
+            state.counts.stuckHooks -= 1
+            if state.counts.stuckHooks == 0 { state.stuckHook = nil }
+            return state.counts.stuckHooks == 0
+        }
+        HostAPI.adapterLogger.notice(
+            "adapter \(id): an abandoned \(hook.rawValue) returned\(healthy ? "; the adapter takes calls again" : "")")
     }
 
     /// A call is released and no hook runs for it any more.
@@ -139,12 +190,22 @@ public final class LibraryAdapter: ToolAdapter {
 
     /// Cancels live calls, waits until every one ended and was released, then destroys the
     /// instance (once). Later calls fail with `canceled`.
+    ///
+    /// Bounded: a call still live two cancel graces after its cancel (its `start_call` stuck)
+    /// is abandoned, and `destroy` runs on a hook thread for at most `options.hookTimeout`. The
+    /// instance is not destroyed while an abandoned hook may still run inside it; both are
+    /// reported in the log.
     public func shutdown() async {
         let live = lifecycle.withLock { state in
             state.shuttingDown = true
             return state.live.calls
         }
         for call in live { call.cancel(reason: "adapter \(id) is shutting down") }
+        let limit = options.cancelGrace * 2 + .milliseconds(100)
+        let giveUp = Task { [self] in
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            abandonLiveCalls()
+        }
         await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
             let idle = lifecycle.withLock { state in
                 if state.isIdle { return true }
@@ -153,11 +214,28 @@ public final class LibraryAdapter: ToolAdapter {
             }
             if idle { waiter.resume() }
         }
-        let destroy = lifecycle.withLock { state in
+        giveUp.cancel()
+        let (destroy, stuck) = lifecycle.withLock { state in
             defer { state.destroyed = true }
-            return !state.destroyed
+            return (!state.destroyed && state.stuckHook == nil, state.stuckHook)
         }
-        if destroy { library.destroy(instance) }
+        if let stuck {
+            HostAPI.adapterLogger.warning(
+                "adapter \(id): not destroyed at shutdown, because \(stuck) still runs inside the instance")
+        }
+        guard destroy else { return }
+        let (library, instance) = (self.library, self.instance)
+        if BoundedHook.run(.destroy, of: self, budget: options.hookTimeout, { library.destroy(instance) }) == nil {
+            HostAPI.adapterLogger.warning(
+                "adapter \(id): destroy did not return within \(options.hookTimeout) at shutdown; its thread was abandoned")
+        }
+    }
+
+    /// Ends every call still live at shutdown after the wait (a `start_call` that will not
+    /// return): its watched hooks end as if their deadlines passed.
+    private func abandonLiveCalls() {
+        let live = lifecycle.withLock { $0.live.calls }
+        for call in live { call.abandonAtShutdown() }
     }
 }
 
@@ -169,6 +247,15 @@ public struct AdapterCallCounts: Sendable, Hashable {
     public var retired = 0
     /// Calls the host gave up on: no terminal frame within the cancel grace.
     public var abandoned = 0
+    /// Hooks the host gave up on while they ran (past the call's deadline, the cancel grace or
+    /// ``AdapterCallOptions/hookTimeout``): their threads were abandoned.
+    public var abandonedHooks = 0
+    /// Abandoned hooks that have not returned yet: while any has not, the adapter is unhealthy
+    /// and refuses new calls.
+    public var stuckHooks = 0
+    /// Frames this instance emitted for calls it was not given (another instance's, by a
+    /// guessed or learned id): refused with `SY_E_NOT_FOUND`.
+    public var refusedFrames = 0
 
     /// Creates counts.
     public init(started: Int = 0, retired: Int = 0, abandoned: Int = 0) {

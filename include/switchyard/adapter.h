@@ -180,7 +180,10 @@ typedef struct sy_host_api {
     void (*log)(void *host_context, int32_t level, sy_borrowed_bytes message, uint64_t length);
 
     /**
-     * Delivers one frame (or chunk) of call `call_id`'s output.
+     * Delivers one frame (or chunk) of call `call_id`'s output. Pass the `host_context` of the
+     * table `create` was handed: a frame for a call of another instance, or with another context,
+     * is refused with SY_E_NOT_FOUND (and counted). The host keeps at most 10,000 PROGRESS/LOG
+     * frames (1 MiB) per call, and cuts messages and log lines at 16 KiB, one line each.
      * Returns SY_OK; SY_E_NOT_FOUND for an unknown or already released call (the frame is
      * ignored); SY_E_ENDED for a frame after the terminal one (ignored and logged by the host);
      * SY_E_INVALID_ARGUMENT for a malformed frame. An adapter may stop producing output for a
@@ -278,7 +281,9 @@ typedef struct sy_adapter_api {
     /**
      * Asks a running call to stop. The adapter should stop the work, clean up (processes
      * reaped, descriptors closed) and then emit its terminal frame (kind "canceled").
-     * Must not block. Idempotent: cancelling an ended, released or unknown call does nothing.
+     * Must not block (the host runs it on a thread of its own and abandons it, marking the
+     * adapter unhealthy, after the cancel grace; a start_call stuck past the call's deadline
+     * is abandoned the same way). Idempotent: cancelling an ended, released or unknown call does nothing.
      * THREADING: any thread, concurrently with frames being emitted for the same call.
      */
     void (*cancel_call)(sy_instance *instance, uint64_t call_id);

@@ -1,0 +1,126 @@
+/* A fixture adapter whose hooks block: "block_start" blocks inside start_call and "block_cancel"
+   inside cancel_call, until the test calls fixture_unblock(); "ok" answers at once. The host
+   must end such calls at their deadline without waiting for the hook. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <switchyard/adapter.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+struct sy_instance {
+    const sy_host_api *host;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static int unblocked;
+static int blocked;
+static int releases;
+
+/* Blocks the calling thread until fixture_unblock(). */
+static void block(void) {
+    pthread_mutex_lock(&lock);
+    blocked++;
+    pthread_cond_broadcast(&changed);
+    while (!unblocked) pthread_cond_wait(&changed, &lock);
+    blocked--;
+    pthread_mutex_unlock(&lock);
+}
+
+/* Threads blocked inside a hook now. */
+EXPORT int32_t fixture_blocked(void) {
+    pthread_mutex_lock(&lock);
+    int count = blocked;
+    pthread_mutex_unlock(&lock);
+    return count;
+}
+
+/* release_call count so far. */
+EXPORT int32_t fixture_releases(void) {
+    pthread_mutex_lock(&lock);
+    int count = releases;
+    pthread_mutex_unlock(&lock);
+    return count;
+}
+
+/* Lets every blocked hook return (and later ones not block); 0 blocks them again. */
+EXPORT void fixture_unblock(int32_t value) {
+    pthread_mutex_lock(&lock);
+    unblocked = value;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&lock);
+}
+
+static sy_status emit_text(const sy_host_api *host, uint64_t call, sy_frame_kind kind, const char *text) {
+    sy_frame frame = {sizeof(sy_frame), kind, SY_FRAME_FLAG_END_OF_STREAM, 0, (const uint8_t *)text, strlen(text)};
+    return host->emit(host->host_context, call, &frame);
+}
+
+static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t length, sy_instance **out,
+                        char **error_out) {
+    (void)config;
+    (void)length;
+    (void)error_out;
+    sy_instance *instance = malloc(sizeof *instance);
+    if (!instance) return SY_E_INTERNAL;
+    instance->host = host;
+    *out = instance;
+    return SY_OK;
+}
+
+static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
+    (void)error_out;
+    static const char json[] = "[{\"id\":\"ok\"},{\"id\":\"block_start\"},{\"id\":\"block_cancel\"}]";
+    uint8_t *copy = instance->host->alloc(instance->host->host_context, sizeof json);
+    if (!copy) return SY_E_INTERNAL;
+    memcpy(copy, json, sizeof json);
+    *json_out = copy;
+    *length_out = sizeof json - 1;
+    return SY_OK;
+}
+
+static sy_status start_call(sy_instance *instance, const sy_call_request *request, char **error_out) {
+    (void)error_out;
+    if (strcmp(request->tool_id, "ok") == 0) {
+        emit_text(instance->host, request->call_id, SY_FRAME_RESULT, "{\"ok\":true}");
+        return SY_OK;
+    }
+    if (strcmp(request->tool_id, "block_start") == 0) {
+        block();
+        return SY_OK; /* owes a terminal frame: the host cancels and releases it when it comes back */
+    }
+    if (strcmp(request->tool_id, "block_cancel") == 0) return SY_OK; /* ends only through cancel_call */
+    return SY_E_NOT_FOUND;
+}
+
+static void cancel_call(sy_instance *instance, uint64_t call) {
+    (void)instance;
+    (void)call;
+    block();
+}
+
+static void release_call(sy_instance *instance, uint64_t call) {
+    (void)instance;
+    (void)call;
+    pthread_mutex_lock(&lock);
+    releases++;
+    pthread_mutex_unlock(&lock);
+}
+
+static void destroy(sy_instance *instance) { free(instance); }
+
+EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
+    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
+    api_out->abi_major = SY_ABI_VERSION_MAJOR;
+    api_out->abi_minor = 0;
+    api_out->adapter_name = "stuck";
+    api_out->adapter_version = "0.0.1";
+    api_out->create = create;
+    api_out->describe = describe;
+    api_out->start_call = start_call;
+    api_out->cancel_call = cancel_call;
+    api_out->release_call = release_call;
+    api_out->destroy = destroy;
+    return SY_OK;
+}
