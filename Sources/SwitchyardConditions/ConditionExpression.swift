@@ -17,7 +17,7 @@ public struct ConditionExpression: Sendable {
     /// How deeply an expression may nest, counting parentheses, list/map literals, calls and
     /// each chained operator or member step (`a && b && c` is three levels): deeper expressions
     /// fail to parse, because parsing and evaluating recurse once per level.
-    public static let maxNestingDepth = 200
+    public static let maxNestingDepth = 100
 
     /// The condition text.
     public let source: String

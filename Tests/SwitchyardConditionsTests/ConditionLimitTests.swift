@@ -26,14 +26,14 @@ struct ConditionLimitTests {
                 return error
             }
         }
-        #expect(error?.reason.contains("nesting deeper than 200 levels of parentheses, operators and calls") == true,
+        #expect(error?.reason.contains("nesting deeper than 100 levels of parentheses, operators and calls") == true,
                 "\(String(source.prefix(30))): \(String(describing: error))")
         #expect(error?.column != nil)
     }
 
     @Test func expressionsWithinTheLimitParseAndEvaluate() throws {
-        let nested = String(repeating: "(", count: 150) + "input.n" + String(repeating: ")", count: 150) + " == 3"
-        let chained = Array(repeating: "input.n == 3", count: 150).joined(separator: " && ")
+        let nested = String(repeating: "(", count: 90) + "input.n" + String(repeating: ")", count: 90) + " == 3"
+        let chained = Array(repeating: "input.n == 3", count: 90).joined(separator: " && ")
         let context: JSONValue = ["input": ["n": 3]]
         for source in [nested, chained] {
             let holds = onSmallStack { try? ConditionExpression(parsing: source).isTrue(context) }
@@ -42,7 +42,7 @@ struct ConditionLimitTests {
     }
 }
 
-/// Runs `body` on a thread with a 512 KiB stack, where an unbounded recursion would crash.
+/// Runs `body` on a thread with a 2 MiB stack, where an unbounded recursion would crash.
 func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
     let box = ResultBox<Result>()
     let done = DispatchSemaphore(value: 0)
@@ -50,7 +50,7 @@ func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) ->
         box.value = body()
         done.signal()
     }
-    thread.stackSize = 512 << 10
+    thread.stackSize = 2 << 20
     thread.start()
     done.wait()
     return box.value!
