@@ -17,6 +17,8 @@ struct HostDeathTests {
           type: \(runtime)
           entrypoint: ./tools.js
           mode: \(mode)
+          # Tools get a minimal environment: the marker must be passed through by name.
+          inherit_env: [SWITCHYARD_TEST_MARKER]
         tools:
           - id: hang
         """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
