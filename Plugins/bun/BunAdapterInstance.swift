@@ -103,7 +103,7 @@ final class BunAdapterInstance: AdapterInstance {
         let request = request.pointee
         guard let toolPointer = request.tool_id else { throw .invalid("start_call: tool_id is NULL") }
         let toolID = String(decoding: UnsafeRawBufferPointer(start: toolPointer, count: Int(request.tool_id_length)), as: UTF8.self)
-        if let problem = ToolIDRules.problem(toolID) { throw .invalid(problem) }
+        if let problem = ToolIdentifierRules.problem(toolID) { throw .invalid(problem) }
         let envBytes = UnsafeRawBufferPointer(start: request.env_json, count: Int(request.env_json_length))
         var environment: [String: String] = [:]
         if !envBytes.isEmpty {
