@@ -6,21 +6,29 @@
 // thread at a time; idle threads are kept warm and reused), so `{"abort":id}` (the adapter's
 // cancel or timeout) terminates that one thread and no other call; "a" acknowledges it once the
 // thread is gone. per_call: the one call runs on the main thread (the process is the call).
+//
+// The hot path crosses threads once: a call thread writes its own frames of up to
+// `atomicWriteLimit` bytes straight to stdout and marks itself idle in shared memory, so the main
+// thread does not wake per answer (a postMessage hop and wake-up cost ~25-50 µs per call on a
+// loaded machine). Larger frames go through the main thread. See `outputLock`.
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import { format } from "node:util";
 
 const isBun = typeof Bun !== "undefined";
 const isDeno = !isBun && typeof Deno !== "undefined";
+// Writes all of `bytes` to `fd` before it returns (the fd may be non-blocking: Bun makes stdout so).
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const writeAllSync = (fd, bytes) => {
+  while (bytes.length > 0) {
+    try { bytes = bytes.subarray(writeSync(fd, bytes)); }
+    catch (error) { if (error.code !== "EAGAIN") throw error; Atomics.wait(pause, 0, 0, 1); }
+  }
+};
 // A call thread writes stderr synchronously, so a tool's log is in the pipe before its answer
 // (a worker thread's console is buffered and could arrive after the call ended, or be lost).
 const stderrLog = isMainThread ? console.error.bind(console) : (...values) => {
-  let bytes = Buffer.from(format(...values) + "\n");
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  while (bytes.length > 0) {
-    try { bytes = bytes.subarray(writeSync(2, bytes)); }
-    catch (error) { if (error.code !== "EAGAIN") return; Atomics.wait(pause, 0, 0, 1); }
-  }
+  try { writeAllSync(2, Buffer.from(format(...values) + "\n")); } catch {}
 };
 for (const name of ["log", "info", "debug", "dir", "table", "trace", ...(isMainThread ? [] : ["error", "warn"])]) {
   if (typeof console[name] === "function") console[name] = stderrLog;
@@ -36,6 +44,32 @@ const frame = (id, kind, value) => {
   const json = JSON.stringify(value);
   return `${id} ${kind} ${byteLength(json)} ${json}\n`;
 };
+const toBytes = isDeno ? (text) => encoder.encode(text) : (text) => Buffer.from(text);
+
+// stdout is a pipe, and a pipe never splits or interleaves one write(2) of up to PIPE_BUF bytes
+// (4096 on Linux), so call threads may write such frames side by side. Only a longer frame, which
+// takes several writes, needs the pipe to itself: every writer holds `outputLock` (0 free, else
+// the holder's token) while it writes. A call thread holds it for one write at most and writes
+// nothing once its `stop` flag is set; the main thread sets that flag and waits for the lock to
+// leave the thread before it terminates it, so a terminated thread never leaves half a frame, and
+// a lock it still holds afterwards is stale (the main thread takes it over).
+const atomicWriteLimit = 4096;
+const mainToken = -1;
+const SLOT_BUSY = 0; // 1 while the thread has a call whose terminal frame is not written yet
+const SLOT_STOP = 1; // 1 once the main thread is stopping the thread
+const lockOutput = (lock, token, stale) => {
+  for (;;) {
+    const holder = Atomics.compareExchange(lock, 0, 0, token);
+    if (holder === 0) return;
+    if (stale(holder) && Atomics.compareExchange(lock, 0, holder, token) === holder) return;
+    Atomics.wait(lock, 0, holder, 1);
+  }
+};
+const unlockOutput = (lock) => { Atomics.store(lock, 0, 0); Atomics.notify(lock, 0); };
+// The adapter's call lines start so; pooled, they reach their thread unparsed (a string crosses
+// threads cheaper than an object).
+const callLine = /^\{"id":(\d+),"tool":/;
+const unparsable = (error) => ({ kind: "protocol", message: `the worker could not parse the request: ${error.message}` });
 
 // Runs one request with `send(kind, value)`; the call's env is set around it (in a worker thread
 // the environment is the thread's own copy, so calls on other threads never see it).
@@ -71,10 +105,42 @@ async function importTools(entrypoint) {
 
 if (!isMainThread) {
   // A call thread: imports the entrypoint once, then runs the calls the main thread posts, one
-  // at a time, and posts back each response line (`done` on the terminal one).
+  // at a time. It writes a short frame itself (clearing its busy flag with the terminal one, under
+  // the lock, so the main thread's exit waits for that write); it posts a longer one to the main
+  // thread (`done` on the terminal one), and the call's later frames follow it, to keep their order.
   const { tools, importError } = await importTools(workerData.entrypoint);
-  parentPort.on("message", (request) => {
-    const send = (kind, value) => parentPort.postMessage({ line: frame(request.id, kind, value), done: kind !== "p" });
+  const lock = new Int32Array(workerData.outputLock);
+  const slot = new Int32Array(workerData.slot);
+  const never = () => false;
+  const writeDirect = (line, done) => {
+    lockOutput(lock, workerData.token, never);
+    try {
+      if (Atomics.load(slot, SLOT_STOP) !== 0) return;
+      if (done) Atomics.store(slot, SLOT_BUSY, 0);
+      writeAllSync(1, toBytes(line));
+    } finally {
+      unlockOutput(lock);
+    }
+  };
+  parentPort.on("message", (message) => {
+    let request, parseError = null;
+    try { request = typeof message === "string" ? JSON.parse(message) : message; }
+    catch (error) { request = { id: callLine.exec(message)[1] }; parseError = error; }
+    let relayed = false;
+    let finished = false;
+    const send = (kind, value) => {
+      if (finished) return; // a tool's late progress after its result
+      const line = frame(request.id, kind, value);
+      const done = kind !== "p";
+      finished = done;
+      // (UTF-8 takes at most 3 bytes per UTF-16 unit: most frames skip the count.)
+      if (!relayed && (line.length * 3 <= atomicWriteLimit || byteLength(line) <= atomicWriteLimit)) {
+        return writeDirect(line, done);
+      }
+      relayed = true;
+      parentPort.postMessage({ line, done });
+    };
+    if (parseError) return send("e", unparsable(parseError));
     runCall(tools, importError, request, send).catch((error) => {
       send("e", { kind: "tool_error", message: String(error && error.message || error) });
     });
@@ -87,34 +153,24 @@ async function mainThread() {
   const args = isBun ? Bun.argv.slice(2) : isDeno ? Deno.args : process.argv.slice(2);
   const entrypoint = args[0];
   const pooled = args[1] === "pooled";
-  let writeOut;
-  if (isBun) {
-    const sink = Bun.stdout.writer();
-    writeOut = (text) => { sink.write(text); sink.flush(); };
-  } else if (isDeno) {
-    writeOut = (text) => {
-      let bytes = encoder.encode(text);
-      while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
-    };
-  } else {
-    const fs = await import("node:fs");
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    writeOut = (text) => {
-      let bytes = Buffer.from(text);
-      while (bytes.length > 0) {
-        try { bytes = bytes.subarray(fs.writeSync(1, bytes)); }
-        catch (error) { if (error.code !== "EAGAIN") throw error; Atomics.wait(pause, 0, 0, 1); }
-      }
-    };
-  }
+  // Synchronous, whole frames, under the output lock (call threads write beside it). A stale
+  // lock (its thread was silenced for a stop, or is gone) is taken over.
+  const outputLock = new Int32Array(new SharedArrayBuffer(4));
+  const staleTokens = new Set();
+  const isStale = (token) => staleTokens.has(token);
+  const writeOut = (text) => {
+    lockOutput(outputLock, mainToken, isStale);
+    try { writeAllSync(1, toBytes(text)); } finally { unlockOutput(outputLock); }
+  };
 
   let pending = 0;
   let ended = false;
   let draining = false;
   const finishIfDone = () => {
-    if (ended && pending === 0) {
-      if (isDeno) Deno.exit(0); else process.exit(0);
-    }
+    if (!ended || pending > 0 || (reclaim(), busy.size > 0) || stopping > 0) return;
+    // A call thread that cleared its busy flag may still be writing its last frame: the lock waits.
+    lockOutput(outputLock, mainToken, isStale);
+    if (isDeno) Deno.exit(0); else process.exit(0);
   };
   const callEnded = () => { pending--; finishIfDone(); };
 
@@ -125,55 +181,89 @@ async function mainThread() {
     await runCall(tools, importError, request, (kind, value) => writeOut(frame(request.id, kind, value)));
   };
 
-  // pooled: call threads. `idle` are warm and free; `busy` maps a call id to its thread.
+  // pooled: call threads. `idle` are warm and free; `busy` maps a call id to its thread until the
+  // thread's busy flag is seen clear (`reclaim`, on the next dispatch, abort or exit check).
   const idle = [];
   const busy = new Map();
-  const spawnThread = () => {
-    const thread = new Worker(new URL(import.meta.url), { workerData: { entrypoint } });
-    thread.callID = null;
-    thread.on("message", (message) => {
-      if (thread.callID === null) return;
-      writeOut(message.line);
-      if (!message.done) return;
-      busy.delete(thread.callID);
+  let stopping = 0;
+  let nextToken = 1;
+  const reclaim = () => {
+    for (const [id, thread] of busy) {
+      if (Atomics.load(thread.slot, SLOT_BUSY) !== 0) continue;
+      busy.delete(id);
       thread.callID = null;
       idle.push(thread);
-      callEnded();
+    }
+  };
+  const releaseLockOf = (thread) => {
+    if (Atomics.compareExchange(outputLock, 0, thread.token, 0) === thread.token) Atomics.notify(outputLock, 0);
+    staleTokens.delete(thread.token);
+  };
+  const spawnThread = () => {
+    const token = nextToken++;
+    const slotMemory = new SharedArrayBuffer(8);
+    const thread = new Worker(new URL(import.meta.url), {
+      workerData: { entrypoint, token, slot: slotMemory, outputLock: outputLock.buffer },
+    });
+    thread.token = token;
+    thread.slot = new Int32Array(slotMemory);
+    thread.callID = null;
+    thread.stopping = false;
+    // A frame too long to write from the thread.
+    thread.on("message", (message) => {
+      if (thread.stopping) return;
+      writeOut(message.line);
+      if (message.done) Atomics.store(thread.slot, SLOT_BUSY, 0);
+      finishIfDone();
     });
     // A thread that ends on its own (process.exit in a tool, an uncaught error) fails its call
-    // alone; an aborted thread was taken out of `busy` before it was terminated.
+    // alone, unless the call had already answered; a stopped thread is handled by `abort`.
     let failure = null;
     thread.on("error", (error) => { failure = error; });
     thread.on("exit", (code) => {
+      staleTokens.add(thread.token);
+      releaseLockOf(thread);
       const index = idle.indexOf(thread);
       if (index >= 0) idle.splice(index, 1);
       const id = thread.callID;
-      if (id === null) return;
+      if (thread.stopping || id === null) return;
       thread.callID = null;
       busy.delete(id);
-      writeOut(frame(id, "e", failure
-        ? { kind: "tool_error", message: `uncaught in the worker thread: ${failure && failure.message || failure}`, details: failure && failure.stack ? String(failure.stack) : null }
-        : { kind: "crashed", message: `the worker thread running the tool exited with status ${code}` }));
-      callEnded();
+      if (Atomics.load(thread.slot, SLOT_BUSY) !== 0) {
+        writeOut(frame(id, "e", failure
+          ? { kind: "tool_error", message: `uncaught in the worker thread: ${failure && failure.message || failure}`, details: failure && failure.stack ? String(failure.stack) : null }
+          : { kind: "crashed", message: `the worker thread running the tool exited with status ${code}` }));
+      }
+      finishIfDone();
     });
     return thread;
   };
-  const runOnThread = (request) => {
+  const runOnThread = (id, message) => {
+    reclaim();
     const thread = idle.pop() ?? spawnThread();
-    thread.callID = request.id;
-    busy.set(request.id, thread);
-    thread.postMessage(request);
+    thread.callID = id;
+    Atomics.store(thread.slot, SLOT_BUSY, 1);
+    busy.set(id, thread);
+    thread.postMessage(message);
     // Keep one warm spare so the next call does not wait for a thread to start.
     if (idle.length === 0) idle.push(spawnThread());
   };
   const abort = async (id) => {
+    reclaim();
     const thread = busy.get(id);
-    if (!thread) return;
+    if (!thread) return; // it already answered: that answer is the acknowledgement
     busy.delete(id);
-    thread.callID = null;
+    thread.stopping = true;
+    stopping++;
+    // Silence the thread, and let a frame it is writing now (one write) finish first.
+    Atomics.store(thread.slot, SLOT_STOP, 1);
+    while (Atomics.load(outputLock, 0) === thread.token) Atomics.wait(outputLock, 0, thread.token, 1);
+    staleTokens.add(thread.token);
     await thread.terminate();
+    releaseLockOf(thread);
     writeOut(frame(id, "a", {}));
-    callEnded();
+    stopping--;
+    finishIfDone();
   };
   if (pooled) idle.push(spawnThread());
 
@@ -182,23 +272,29 @@ async function mainThread() {
   // stop tools, so the whole process group (this worker leads it) stops now.
   const inputEnded = () => {
     ended = true;
-    if (draining) return finishIfDone();
+    if (draining) {
+      // Call threads answer without waking this thread, so it looks for the last one.
+      if (pooled) setInterval(finishIfDone, 2);
+      return finishIfDone();
+    }
     try { if (isDeno) Deno.kill(-Deno.pid, "SIGKILL"); else process.kill(-process.pid, "SIGKILL"); } catch {}
     if (isDeno) Deno.exit(1); else process.exit(1);
   };
   const dispatch = (line) => {
     if (line.length === 0) return;
+    const call = pooled ? callLine.exec(line) : null;
+    if (call) return runOnThread(Number(call[1]), line);
     let request;
     try { request = JSON.parse(line); }
     catch (error) {
       const match = /^\{"id":(\d+)/.exec(line);
-      if (match) writeOut(frame(match[1], "e", { kind: "protocol", message: `the worker could not parse the request: ${error.message}` }));
+      if (match) writeOut(frame(match[1], "e", unparsable(error)));
       return;
     }
     if (request.drain) { draining = true; return; }
     if (request.abort !== undefined) { abort(request.abort); return; }
+    if (pooled) return runOnThread(request.id, request);
     pending++;
-    if (pooled) return runOnThread(request);
     runHere(request).catch((error) => {
       try { writeOut(frame(request.id, "e", { kind: "tool_error", message: String(error && error.message || error) })); } catch {}
     }).finally(callEnded);
