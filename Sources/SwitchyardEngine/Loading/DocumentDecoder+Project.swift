@@ -8,15 +8,16 @@ extension DocumentDecoder {
         var project = ProjectConfig(
             name: string(root, "name") ?? URL(fileURLWithPath: directory).lastPathComponent,
             version: string(root, "version") ?? "", directory: directory, file: file)
-        project.env = stringMap(root, "env")
+        project.env = environment(root, "env")
         project.models = array(root, "models")
         if let runtime = mapping(root, "runtime") {
             project.runtime = self.runtime(runtime)
+            checkRuntimeEnvironment(runtime)
         }
         var seenTools: Set<String> = []
         for (path, value) in elements(root, "tools") {
             guard let tool = tool(value, at: path) else { continue }
-            if !seenTools.insert(tool.id).inserted { fail(FieldReader.join(path, "id"), "duplicate tool id \"\(tool.id)\"") }
+            if !tool.id.isEmpty, !seenTools.insert(tool.id).inserted { fail(FieldReader.join(path, "id"), "duplicate tool id \"\(tool.id)\"") }
             project.tools.append(tool)
         }
         var seenAdapters: Set<String> = []
@@ -47,12 +48,12 @@ extension DocumentDecoder {
 
     mutating func tool(_ value: JSONValue, at path: String) -> ToolConfig? {
         guard let fields = mapping(value, at: path) else { return nil }
-        var tool = ToolConfig(id: string(fields, "id", required: true) ?? "", file: file)
+        var tool = ToolConfig(id: toolID(fields), file: file)
         tool.description = string(fields, "description") ?? ""
         tool.input = fields.members["input"]
         tool.output = fields.members["output"]
         tool.config = fields.members["config"] ?? .emptyObject
-        tool.env = stringMap(fields, "env")
+        tool.env = environment(fields, "env")
         tool.timeout = duration(fields, "timeout")
         tool.adapter = string(fields, "adapter")
         tool.ffi = fields.members["ffi"]
@@ -67,7 +68,7 @@ extension DocumentDecoder {
         workflow.description = string(root, "description") ?? ""
         if let config = mapping(root, "config") {
             workflow.inputSchema = config.members["input"]
-            workflow.env = stringMap(config, "env")
+            workflow.env = environment(config, "env")
             workflow.timeout = duration(config, "timeout")
         }
         if workflow.timeout == nil { workflow.timeout = duration(root, "timeout") }

@@ -12,7 +12,7 @@ extension DocumentDecoder {
         var task = TaskConfig(id: id, type: type, path: path)
         task.raw = value
         task.with = fields.members["with"]
-        task.env = stringMap(fields, "env")
+        task.env = environment(fields, "env")
         task.outputs = fields.members["outputs"]
         task.onSuccess = transition(fields, "on_success")
         task.onError = transition(fields, "on_error")
