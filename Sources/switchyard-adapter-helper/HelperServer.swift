@@ -8,9 +8,10 @@ import SwitchyardIsolation
 import SwitchyardJSON
 import SwitchyardRuntime
 
-/// The helper's side of the pipes: reads the host's frames on one thread (which never calls
-/// into the plugin, so a stuck hook cannot stop it reading a cancel), and runs each call
-/// through a `LibraryAdapter` in a task of its own, sending its events back as frames.
+/// The helper's side of the pipes: reads the host's frames, and runs each call through a
+/// `LibraryAdapter` in a task of its own started on the reading thread (``ReaderTakeover``
+/// moves the reading to another thread when a call holds it, so a stuck hook cannot stop the
+/// helper reading a cancel), sending the call's events back as frames.
 final class HelperServer: Sendable {
     let input: Int32
     let output: FrameWriter
@@ -28,11 +29,27 @@ final class HelperServer: Sendable {
 
     /// Serves until the host closes stdin (or asks for shutdown); never returns.
     func run() -> Never {
-        var reader = FrameReader(descriptor: input)
+        let reader = FrameReader(descriptor: input)
         guard let first = reader.next(), first.kind == .configure else { _exit(72) }
         let adapter = start(first.payload)
+        ReaderTakeover { [self] takeover, generation in
+            read(reader, into: adapter, takeover: takeover, as: generation)
+        }.readOnThisThread()
+        // Another thread reads now; this one came back from a call that held it too long.
+        while true { pause() }
+    }
+
+    /// Reads and dispatches frames until the host closes stdin, or until another thread took
+    /// over reading while this one ran a call inline.
+    private func read(_ reader: FrameReader, into adapter: LibraryAdapter, takeover: ReaderTakeover,
+                      as generation: UInt64) {
         while let frame = reader.next() {
-            dispatch(frame, to: adapter)
+            // A call starts inline: one answered inside start_call goes back without a thread hop.
+            guard frame.kind == .call else {
+                dispatch(frame, to: adapter)
+                continue
+            }
+            guard takeover.runInline(as: generation, { dispatch(frame, to: adapter) }) else { return }
         }
         // The host closed our stdin: it is gone (or gave up on us). Nothing is owed to anyone.
         _exit(0)
@@ -92,7 +109,7 @@ final class HelperServer: Sendable {
                 output.send(.error, callID: id, payload: HelperPayload.error(error))
                 return
             }
-            launch(id) { [output] in await Self.serve(id, request, on: adapter, to: output) }
+            launch(id, immediately: true) { [output] in await Self.serve(id, request, on: adapter, to: output) }
         case .describe:
             launch(id) { [output] in
                 do {
@@ -122,13 +139,15 @@ final class HelperServer: Sendable {
         }
     }
 
-    /// Runs `body` in a task registered under `id`, so a cancel frame can reach it.
-    private func launch(_ id: UInt64, _ body: @escaping @Sendable () async -> Void) {
+    /// Runs `body` in a task registered under `id`, so a cancel frame can reach it; with
+    /// `immediately`, on this thread up to its first suspension (`Task.immediate`).
+    private func launch(_ id: UInt64, immediately: Bool = false, _ body: @escaping @Sendable () async -> Void) {
         running.withLock { $0[id] = .starting }
-        let task = Task.detached { [self] in
+        let operation: @Sendable () async -> Void = { [self] in
             await body()
             _ = running.withLock { $0.removeValue(forKey: id) }
         }
+        let task = immediately ? Task.immediate(operation: operation) : Task.detached(operation: operation)
         running.withLock { slots in
             if case .starting? = slots[id] { slots[id] = .running(task) }
         }
@@ -161,8 +180,9 @@ final class HelperServer: Sendable {
     }
 }
 
-/// Reads frames from the host's pipe, blocking.
-struct FrameReader {
+/// Reads frames from the host's pipe, blocking. Used by one reading thread at a time (the
+/// ``ReaderTakeover`` hand-over orders the threads).
+final class FrameReader: @unchecked Sendable {
     let descriptor: Int32
     private var parser = HelperFrameParser(maxPayloadBytes: Int(UInt32.max))
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -172,7 +192,7 @@ struct FrameReader {
     }
 
     /// The next frame, or `nil` once the pipe closed (or broke).
-    mutating func next() -> HelperFrame? {
+    func next() -> HelperFrame? {
         while true {
             if let frame = try? parser.next() { return frame }
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

@@ -54,6 +54,20 @@ extension IsolationTests {
             await other.shutdown()
         }
 
+        /// The helper starts calls inline on its reading thread; one stuck in start_call must
+        /// hand the reading over, or no further call (or cancel) would ever be read.
+        @Test func aCallStuckInStartCallDoesNotStopTheHelperTakingCalls() async throws {
+            let adapter = try IsolationFixtures.crashy()
+            let first = try #require(await Result.of(adapter, "pid").output?.objectValue?["pid"]?.intValue)
+            let spinning = Task { await Result.of(adapter, "spin", timeout: .seconds(60)) }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(await Result.of(adapter, "echo").output != nil)
+            #expect(await Result.of(adapter, "pid").output?.objectValue?["pid"]?.intValue == first)
+            spinning.cancel()
+            #expect(await spinning.value.error?.kind == .canceled)
+            await adapter.shutdown()
+        }
+
         @Test func aCanceledCallEndsCanceledAndTheHelperLives() async throws {
             let adapter = try IsolationFixtures.crashy()
             let first = try #require(await Result.of(adapter, "pid").output?.objectValue?["pid"]?.intValue)
