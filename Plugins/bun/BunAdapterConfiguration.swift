@@ -18,6 +18,8 @@ struct BunAdapterConfiguration: Sendable {
     var maxCallsPerWorker = 10_000
     var maxWorkerMemoryMB = 512
     var maxInflightPerWorker = 16
+    /// per_call: runtime processes running at once; more calls wait in a queue.
+    var maxConcurrent = 16
     var toolExecutionTimeoutMS: Int64 = 60_000
     var maxOutputBytes = 10 * 1024 * 1024
     var maxStderrBytes = 1024 * 1024
@@ -72,6 +74,7 @@ struct BunAdapterConfiguration: Sendable {
         maxCallsPerWorker = try integer("max_calls_per_worker", minimum: 1) ?? maxCallsPerWorker
         maxWorkerMemoryMB = try integer("max_worker_memory_mb", minimum: 1) ?? maxWorkerMemoryMB
         maxInflightPerWorker = try integer("max_inflight_per_worker", minimum: 1) ?? maxInflightPerWorker
+        maxConcurrent = try integer("max_concurrent", minimum: 1) ?? maxConcurrent
         toolExecutionTimeoutMS = try integer("tool_execution_timeout_ms", minimum: 0).map(Int64.init) ?? toolExecutionTimeoutMS
         maxOutputBytes = try integer("max_output_bytes", minimum: 1) ?? maxOutputBytes
         maxStderrBytes = try integer("max_stderr_bytes", minimum: 0) ?? maxStderrBytes

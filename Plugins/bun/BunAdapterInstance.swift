@@ -54,7 +54,7 @@ final class BunAdapterInstance: AdapterInstance {
             perCall: configuration.mode == .perCall, requestInEnvironment: lean, host: host)
         switch configuration.mode {
         case .perCall:
-            dispatcher = PerCallDispatcher(launch: launch)
+            dispatcher = PerCallDispatcher(launch: launch, maxConcurrent: configuration.maxConcurrent)
         case .pooled:
             let pool = WorkerPool(
                 launch: launch, size: configuration.workers, maxInflight: configuration.maxInflightPerWorker,

@@ -6,6 +6,8 @@ import Synchronization
 protocol FrameSink: Sendable {
     /// Delivers one chunk; false means the receiver ended the call (stop forwarding).
     func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool
+    /// Delivers one complete LOG frame at SY_LOG_WARNING (the adapter's own notice).
+    func deliverNotice(_ text: String)
 }
 
 /// Frames for a host call go to `host->emit`.
@@ -16,6 +18,27 @@ struct HostFrameSink: FrameSink {
     func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
         host.emit(callID: callID, kind: kind, flags: flags, bytes: bytes) == SY_OK
     }
+
+    func deliverNotice(_ text: String) {
+        guard let emit = host.table.pointee.emit else { return }
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var frame = sy_frame(
+                struct_size: UInt32(MemoryLayout<sy_frame>.size), kind: SY_FRAME_LOG, flags: 0,
+                log_level: SY_LOG_WARNING, data: buffer.baseAddress, length: UInt64(buffer.count))
+            _ = emit(host.table.pointee.host_context, callID, &frame)
+        }
+    }
+}
+
+/// How many progress frames of one call reach the host, and how many of their bytes: past
+/// either they are dropped, counted, and one notice before the terminal frame says how many.
+/// The host bounds what it keeps per call too (AdapterHost's call state machine: 10,000 progress
+/// and log frames, 1 MiB; private to that module, so not reused here): this budget stays just
+/// under it, so the notice itself is never the frame the host drops.
+enum EventBudget {
+    static let maxFrames = 10_000 - 1
+    static let maxBytes = (1 << 20) - 4 * 1024
 }
 
 /// One started call: its request line, deadline, and the "exactly one terminal frame" guard.
@@ -39,6 +62,9 @@ final class ToolCall: Sendable {
         var cancelRequested = false
         var worker: WorkerProcess?
         var redispatches = 0
+        var events = (frames: 0, bytes: 0)
+        var dropped = (frames: 0, bytes: 0)
+        var terminalBegun = false
     }
 
     /// How many times a call that never reached a worker's stdin may be placed again: a bound,
@@ -80,6 +106,21 @@ final class ToolCall: Sendable {
         }
     }
 
+    /// Counts one progress frame of `bytes` against the call's budget; false: drop it.
+    func admitEvent(bytes: Int) -> Bool {
+        state.withLock { state in
+            if state.dropped.frames == 0, state.events.frames < EventBudget.maxFrames,
+               state.events.bytes + bytes <= EventBudget.maxBytes {
+                state.events.frames += 1
+                state.events.bytes += bytes
+                return true
+            }
+            state.dropped.frames += 1
+            state.dropped.bytes += bytes
+            return false
+        }
+    }
+
     /// Records which worker runs the call (for cancel routing).
     func attach(to worker: WorkerProcess?) { state.withLock { $0.worker = worker } }
 
@@ -88,12 +129,19 @@ final class ToolCall: Sendable {
     @discardableResult
     func forward(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
         let terminal = flags & SY_FRAME_FLAG_END_OF_STREAM != 0
-        let allowed = state.withLock { state -> Bool in
-            guard !state.ended, !state.hostStopped else { return false }
+        let (allowed, dropped) = state.withLock { state -> (Bool, (frames: Int, bytes: Int)) in
+            guard !state.ended, !state.hostStopped else { return (false, (0, 0)) }
             if terminal { state.ended = true; state.worker = nil }
-            return true
+            // The notice goes before the terminal frame's first chunk, never between its chunks.
+            guard kind == SY_FRAME_RESULT || kind == SY_FRAME_ERROR, !state.terminalBegun else { return (true, (0, 0)) }
+            state.terminalBegun = true
+            return (true, state.dropped)
         }
         guard allowed else { return false }
+        if dropped.frames > 0 {
+            sink.deliverNotice("tool \"\(toolID)\": dropped \(dropped.frames) progress frames (\(dropped.bytes) bytes) past the "
+                + "adapter's per-call limit of \(EventBudget.maxFrames) frames or \(EventBudget.maxBytes) bytes")
+        }
         if sink.deliver(kind: kind, flags: flags, bytes: bytes) { return true }
         state.withLock { $0.hostStopped = true; $0.ended = true; $0.worker = nil }
         return false
@@ -126,6 +174,8 @@ final class CollectedFrames: FrameSink {
         if end { finished.signal() }
         return true
     }
+
+    func deliverNotice(_ text: String) {}
 
     /// The terminal frame's kind and bytes.
     var result: (kind: UInt32, bytes: [UInt8]) { state.withLock { ($0.kind, $0.bytes) } }

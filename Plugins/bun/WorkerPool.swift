@@ -1,4 +1,5 @@
 import Dispatch
+import SwitchyardABI
 import SwitchyardAdapterKit
 
 /// `pooled`: `workers` warm processes, several calls in flight on each, recycled after
@@ -31,6 +32,10 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         var queue: [ToolCall] = []
         var shuttingDown = false
         var serial: UInt64 = 0
+        /// Spawns that failed since a worker last finished a call: the refill backoff's exponent.
+        var spawnFailures = 0
+        var refillScheduled = false
+        var lastSpawnFailure: String?
         var acceptingCount: Int { entries.values.count { $0.routable } }
     }
 
@@ -76,14 +81,17 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
             if best == nil || entry.inflight < state.entries[best!]!.inflight { best = key }
         }
         var started: WorkerProcess?
-        if best == nil && state.acceptingCount < size {
+        if best == nil && state.acceptingCount < size && !state.refillScheduled {
             do {
                 let worker = try addWorker(&state)
                 started = worker
                 best = ObjectIdentifier(worker)
             } catch {
-                return .rejected(error.message)
+                spawnFailed(error.message, &state)
             }
+        }
+        if best == nil && state.acceptingCount == 0, let failure = state.lastSpawnFailure, state.refillScheduled {
+            return .rejected("no \(launch.runtimeName) worker is running: \(failure); the pool tries again in \(refillDelay(state))")
         }
         guard let key = best, var entry = state.entries[key] else {
             if queueIfFull { state.queue.append(call) }
@@ -110,15 +118,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         case .rejected(let message):
             call.fail(.crashed, message)
         case .queued:
-            if let deadline = call.deadline {
-                let delay = deadline - ContinuousClock.now
-                let nanoseconds = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-                    if removeQueued(call) {
-                        call.fail(.timeout, "tool \"\(call.toolID)\" passed its timeout of \(call.timeoutMS) ms while waiting for a free \(launch.runtimeName) worker")
-                    }
-                }
-            }
+            call.failWhenQueuedPastDeadline(waitingFor: "a free \(launch.runtimeName) worker") { [self] in removeQueued(call) }
         case .worker(let worker, let started, let retire):
             started?.start()
             if retire { replenish() }
@@ -156,12 +156,17 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         worker?.cancel(call)
     }
 
-    /// Brings the number of accepting workers back to `size`.
+    /// Brings the number of accepting workers back to `size` (unless a refill is scheduled).
     private func replenish() {
         let started = state.withLock { state -> [WorkerProcess] in
-            guard !state.shuttingDown else { return [] }
+            guard !state.shuttingDown, !state.refillScheduled else { return [] }
             var started: [WorkerProcess] = []
-            while state.acceptingCount < size, let worker = try? addWorker(&state) { started.append(worker) }
+            while state.acceptingCount < size {
+                do throws(AdapterFailure) { started.append(try addWorker(&state)) } catch {
+                    spawnFailed(error.message, &state)
+                    break
+                }
+            }
             return started
         }
         for worker in started { worker.start() }
@@ -183,6 +188,29 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         }
     }
 
+    /// A worker could not be created or spawned: the pool refills after a backoff (50 ms,
+    /// doubling to 5 s, reset once a worker finishes a call) instead of staying short, and
+    /// without spinning on a runtime that cannot start. Meanwhile calls go to the workers that
+    /// exist; with none, they fail at once naming the spawn failure.
+    private func spawnFailed(_ message: String, _ state: inout State) {
+        state.spawnFailures += 1
+        state.lastSpawnFailure = message
+        guard !state.refillScheduled, !state.shuttingDown else { return }
+        state.refillScheduled = true
+        let delay = refillDelay(state)
+        launch.host.log(SY_LOG_WARNING, "\(message); the \(launch.runtimeName) pool tries again in \(delay)")
+        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+            self.state.withLock { $0.refillScheduled = false }
+            replenish()
+        }
+    }
+
+    /// The wait before the next refill: 50 ms doubled per failure since the last good call, at most 5 s.
+    private func refillDelay(_ state: State) -> Duration {
+        .milliseconds(min(5_000, 50 << min(7, max(0, state.spawnFailures - 1))))
+    }
+
     func workerStopping(_ worker: WorkerProcess) {
         let wasAccepting = state.withLock { state -> Bool in
             let key = ObjectIdentifier(worker)
@@ -201,6 +229,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         let retire = state.withLock { state -> Bool in
             let key = ObjectIdentifier(worker)
             guard var entry = state.entries[key] else { return false }
+            state.spawnFailures = 0
             entry.inflight -= 1
             var retire = false
             if overMemory && entry.accepting {
@@ -219,8 +248,13 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
     }
 
     func workerExited(_ worker: WorkerProcess, undelivered: [ToolCall]) {
+        let startFailure = worker.startFailure
         let replace = state.withLock { state -> Bool in
             guard let entry = state.entries.removeValue(forKey: ObjectIdentifier(worker)) else { return false }
+            if let startFailure, entry.accepting {
+                spawnFailed(startFailure, &state)
+                return false
+            }
             // A worker that served calls and died is replaced now; one that never served a
             // call waits for the next call, so a runtime that cannot start does not spin.
             return entry.accepting && (worker.callsStarted > 0 || !state.queue.isEmpty)

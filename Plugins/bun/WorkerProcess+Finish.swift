@@ -9,19 +9,23 @@ extension WorkerProcess {
     /// Runs after the process was reaped and the I/O thread ended: every call still owed a
     /// terminal frame gets exactly one, chosen by why the process ended.
     func finish(status: TerminationStatus?, spawnFailure: (any Error)?) {
+        // What escaped the process group (a `setsid` grandchild) goes before any call ends.
+        DescendantReaper.reap(marker: marker)
+        let runtime = launch.runtimeName
+        let startFailure = spawnFailure.map { SpawnFailure.message(runtime: runtime, executable: launch.executable, $0) }
         let (calls, reason, delivered) = withState { state -> ([ToolCall], StopReason?, Set<UInt64>) in
             state.finished = true
+            state.startFailure = startFailure
             let calls = state.calls.values.sorted { $0.wireID < $1.wireID }
             state.calls = [:]
             return (calls, state.stopReason, state.delivered)
         }
-        let runtime = launch.runtimeName
         let tail = stderrCapture.tail
         var undelivered: [ToolCall] = []
         for call in calls where !call.isSettled {
-            // A pooled worker that died on its own never saw this request (not one byte reached
-            // its stdin): the call never ran, so another worker may take it.
-            if !launch.perCall, reason == nil, spawnFailure == nil, !delivered.contains(call.wireID),
+            // A pooled worker that died on its own (or never started) never saw this request
+            // (not one byte reached its stdin): the call never ran, so another worker may take it.
+            if !launch.perCall, reason == nil, spawnFailure != nil || !delivered.contains(call.wireID),
                !call.cancelRequested, call.claimRedispatch() {
                 undelivered.append(call)
                 continue
@@ -30,8 +34,8 @@ extension WorkerProcess {
                 call.fail(.canceled, "the call to tool \"\(call.toolID)\" was canceled; its \(runtime) process group was stopped")
                 continue
             }
-            if let spawnFailure {
-                call.fail(.crashed, "cannot start \(launch.executable): \(spawnFailure)")
+            if let startFailure {
+                call.fail(.crashed, startFailure)
                 continue
             }
             switch reason {

@@ -216,6 +216,10 @@ extension WorkerProcess {
             }
             return
         }
+        if !terminal && !call.admitEvent(bytes: header.length) {
+            current = (call, kind, terminal, false)
+            return
+        }
         current = (call, kind, terminal, true)
     }
 

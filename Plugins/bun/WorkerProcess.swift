@@ -105,6 +105,8 @@ final class WorkerProcess: @unchecked Sendable {
         var wakeClosed = false
         /// pooled calls whose thread is being stopped alone (see WorkerProcess+Abort.swift).
         var aborting: [UInt64: PendingAbort] = [:]
+        /// Why the process could not be spawned, in `SpawnFailure`'s words.
+        var startFailure: String?
     }
 
     /// Owned by the I/O thread while it runs, then by `finish` (which runs after it ended).
@@ -113,6 +115,8 @@ final class WorkerProcess: @unchecked Sendable {
     var current: (call: ToolCall?, frameKind: UInt32, terminal: Bool, forwarding: Bool)?
     var lastMemoryCheck = ContinuousClock.now - .seconds(1)
     var processID: pid_t = 0
+    /// In the process's environment, inherited by its descendants: see `DescendantReaper`.
+    let marker: String
 
     /// Creates the pipes. - Throws: `AdapterFailure.internal` when the system is out of descriptors.
     init(launch: WorkerLaunch, observer: any WorkerObserver, serial: UInt64) throws(AdapterFailure) {
@@ -123,18 +127,22 @@ final class WorkerProcess: @unchecked Sendable {
         let input = SystemCalls.pipe(), output = SystemCalls.pipe(), error = SystemCalls.pipe()
         let wake = SystemCalls.pipe(nonBlocking: true)
         guard let input, let output, let error, let wake else {
-            let reason = String(cString: strerror(errno))
+            let saved = errno
             for ends in [input, output, error, wake] {
                 if let ends { close(ends.read); close(ends.write) }
             }
-            throw .internal("cannot create pipes for a \(launch.runtimeName) worker: \(reason)")
+            throw .internal("could not start \(launch.runtimeName): \(SpawnFailure.describe(errno: saved)) while creating its pipes")
         }
         inputFD = input.write; childInput = input.read
         outputFD = output.read; childOutput = output.write
         errorFD = error.read; childError = error.write
         wakeFD = wake.write; wakeReadFD = wake.read
         for fd in [inputFD, outputFD, errorFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        marker = DescendantReaper.newMarker()
     }
+
+    /// Why the process could not be spawned; nil when it started (or has not been tried).
+    var startFailure: String? { state.withLock { $0.startFailure } }
 
     /// Number of calls this process has been given.
     var callsStarted: Int { state.withLock { $0.callsStarted } }
@@ -260,6 +268,7 @@ final class WorkerProcess: @unchecked Sendable {
             // Exactly the launch's environment (see `BunAdapterInstance.toolEnvironment`).
             var environment: [Environment.Key: String] = [:]
             for (key, value) in launch.environment { environment[Environment.Key(stringLiteral: key)] = value }
+            environment[Environment.Key(stringLiteral: DescendantReaper.markerVariable)] = marker
             var status: TerminationStatus?
             var failure: (any Error)?
             do {

@@ -42,13 +42,7 @@ extension BunAdapterTests {
             "kill_grace_ms": 200, "project_dir": .string(H.fixtures),
             "env": .object([H.marker: .string(H.markerValue)]),
         ]
-        var instance: OpaquePointer?
-        var error: UnsafeMutablePointer<CChar>?
-        let configBytes = config.jsonBytes + [0]
-        let created = configBytes.withUnsafeBufferPointer {
-            api.create(host.hostTable, $0.baseAddress, UInt64(configBytes.count - 1), &instance, &error)
-        }
-        try #require(created == SY_OK, "create: \(error.map { String(cString: $0) } ?? "")")
+        let instance = try Self.createInstance(api, host, config)
         // 50 MiB of stderr in 1 KiB lines.
         let lines = 50 * 1024
         let started = Self.startCall(api, instance, host, callID: 1, tool: "stderrflood", input: ["lines": .int(Int64(lines))])
