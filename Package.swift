@@ -176,7 +176,7 @@ let package = Package(
         // MARK: Tests
         // Shared by the test targets: temporary directories removed at exit, the `.slow` trait.
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: strict),
-        .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardJSON"], swiftSettings: strict),
+        .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardTestSupport", "SwitchyardJSON"], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardFFITests", dependencies: ["SwitchyardTestSupport", "SwitchyardFFI"], swiftSettings: strict),
         .testTarget(
@@ -189,10 +189,10 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "SwitchyardTemplatesTests", dependencies: ["SwitchyardTemplates", "SwitchyardJSON"],
+            name: "SwitchyardTemplatesTests", dependencies: ["SwitchyardTestSupport", "SwitchyardTemplates", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
-            name: "SwitchyardConditionsTests", dependencies: ["SwitchyardConditions", "SwitchyardJSON"],
+            name: "SwitchyardConditionsTests", dependencies: ["SwitchyardTestSupport", "SwitchyardConditions", "SwitchyardJSON"],
             swiftSettings: strict),
         .testTarget(
             name: "FFIAdapterTests",
