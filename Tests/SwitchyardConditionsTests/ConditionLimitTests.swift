@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchyardJSON
 @testable import SwitchyardConditions
+import SwitchyardTestSupport
 
 /// Hostile conditions fail to parse with an error naming the limit, on a small stack, instead of
 /// crashing the process (issue #15 item 5).
@@ -40,22 +41,4 @@ struct ConditionLimitTests {
             #expect(holds == true)
         }
     }
-}
-
-/// Runs `body` on a thread with a 2 MiB stack, where an unbounded recursion would crash.
-func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
-    let box = ResultBox<Result>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        box.value = body()
-        done.signal()
-    }
-    thread.stackSize = 2 << 20
-    thread.start()
-    done.wait()
-    return box.value!
-}
-
-private final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
 }

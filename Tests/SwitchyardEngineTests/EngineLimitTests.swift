@@ -85,28 +85,3 @@ struct EngineLimitTests {
         #expect(problems.contains { $0.contains("tasks[0].condition") && $0.contains("nesting deeper than 100 levels") })
     }
 }
-
-/// Runs `body` on a thread with a 2 MiB stack, where an unbounded recursion would crash.
-func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
-    let box = ResultBox<Result>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        box.value = body()
-        done.signal()
-    }
-    thread.stackSize = 2 << 20
-    thread.start()
-    done.wait()
-    return box.value!
-}
-
-private final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
-}
-
-/// This process's peak resident size so far (`VmHWM`), in bytes.
-func peakResidentBytes() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SwitchyardJSON
+import SwitchyardTestSupport
 
 /// Numbers beyond Int64 or double range are kept exactly or refused, never silently changed
 /// (issue #15 item 9), the same way by the whole-value fast path and the streaming decoder.
@@ -70,22 +71,4 @@ import Testing
             return error
         }
     }
-}
-
-/// Runs `body` on a thread with a 2 MiB stack, where an unbounded recursion would crash.
-func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
-    let box = ResultBox<Result>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        box.value = body()
-        done.signal()
-    }
-    thread.stackSize = 2 << 20
-    thread.start()
-    done.wait()
-    return box.value!
-}
-
-private final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchyardJSON
 @testable import SwitchyardTemplates
+import SwitchyardTestSupport
 
 /// Hostile templates fail with an error naming the limit instead of crashing the process or
 /// growing it without bound (issue #15 item 5).
@@ -86,30 +87,4 @@ struct TemplateLimitTests {
             #expect(error.description.contains("exceeds the limit of 16777216 bytes"))
         }
     }
-}
-
-/// Runs `body` on a thread with a 2 MiB stack (a quarter of Linux's default thread stack): a
-/// recursion the limits failed to bound crashes here.
-func onSmallStack<Result: Sendable>(_ body: @escaping @Sendable () -> Result) -> Result {
-    let box = ResultBox<Result>()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        box.value = body()
-        done.signal()
-    }
-    thread.stackSize = 2 << 20
-    thread.start()
-    done.wait()
-    return box.value!
-}
-
-private final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
-}
-
-/// This process's peak resident size so far (`VmHWM`), in bytes.
-func peakResidentBytes() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
 }
