@@ -25,6 +25,9 @@ final class AdapterCall: Sendable {
     let timeout: Duration?
     /// When the budget runs out, fixed before `start_call` runs (a hook stuck in it ends there).
     let deadline: ContinuousClock.Instant?
+    /// Set when `start_call` (and what its return asked for) ended in time, for a caller
+    /// that waits for it without suspending.
+    let startSection = HookSectionFlag()
     private let state: Mutex<LockedState>
 
     init(id: UInt64, toolID: String, adapter: LibraryAdapter, timeout: Duration?) {
@@ -72,8 +75,15 @@ final class AdapterCall: Sendable {
     }
 
     /// The consumer went away (task canceled, stream dropped) or the adapter shuts down.
+    ///
+    /// A call canceled while `start_call` runs ends within the cancel grace even if the hook
+    /// never returns: its watch is moved up to the grace.
     func cancel(reason: String) {
-        perform(transition { $0.cancelRequested(reason: reason) })
+        let (effects, starting) = state.withLock { state in
+            (state.effects(state.machine.cancelRequested(reason: reason)), state.machine.phase == .startingCancelPending)
+        }
+        perform(effects)
+        if starting { HookWatchdog.expireWatches(of: self, by: .now + adapter.options.cancelGrace) }
     }
 
     /// Shutdown waited `limit` for the call after canceling it: it is given up on, as if its

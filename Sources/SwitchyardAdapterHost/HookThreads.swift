@@ -14,6 +14,9 @@ import Synchronization
 /// threads other adapters need; jobs beyond either bound wait in order. A thread whose hook the
 /// watchdog abandoned no longer counts as working (``threadAbandoned()``), so the pool replaces
 /// it; it rejoins the pool if its hook ever returns. Idle threads exit after ``idleLifetime``.
+///
+/// A thread that finished a job and finds none spins for ``spinLimit`` before it sleeps (one
+/// such thread at a time), so back-to-back calls hand their hook over without a wake-up.
 enum HookThreads {
     /// Threads running hooks (not counting abandoned ones) at most.
     static let maximumWorking = 64
@@ -21,6 +24,8 @@ enum HookThreads {
     static let maximumPerOwner = 8
     /// How long an idle thread waits for a job before it exits.
     static let idleLifetime: Int = 1  // seconds
+    /// How long a thread that ran out of jobs looks for the next one before it sleeps.
+    static let spinLimit: Duration = .microseconds(50)
 
     /// A hook to run, and the instance it belongs to (for the per-owner bound).
     private struct Job {
@@ -32,8 +37,15 @@ enum HookThreads {
         var pending: [Job] = []
         var threads = 0
         var idle = 0
+        /// Idle threads signaled that have not woken yet: they are no longer free to take a job.
+        var wakeups = 0
+        /// Threads looking for a job without sleeping (at most one).
+        var spinning = 0
+        /// The spinning thread has no job handed to it yet.
+        var spinnerFree = false
         var abandoned = 0
         var runningPerOwner: [ObjectIdentifier: Int] = [:]
+        var pendingPerOwner: [ObjectIdentifier: Int] = [:]
 
         /// The first pending job whose owner is under its bound.
         mutating func takeRunnable() -> Job? {
@@ -41,12 +53,34 @@ enum HookThreads {
             else { return nil }
             let job = pending.remove(at: index)
             runningPerOwner[job.owner, default: 0] += 1
+            pendingPerOwner[job.owner, default: 1] -= 1
+            if pendingPerOwner[job.owner] == 0 { pendingPerOwner[job.owner] = nil }
             return job
+        }
+
+        /// Wakes an idle thread not already woken (call with `lock` held), else says whether
+        /// to start a new one (counted here).
+        mutating func wakeOrSpawn(_ lock: ConditionLock) -> Bool {
+            if idle > wakeups {
+                wakeups += 1
+                lock.signal()
+                return false
+            }
+            guard threads - abandoned < HookThreads.maximumWorking else { return false }
+            threads += 1
+            return true
+        }
+
+        /// Whether some pending job's owner is under its bound.
+        var hasRunnable: Bool {
+            pending.contains { runningPerOwner[$0.owner, default: 0] < HookThreads.maximumPerOwner }
         }
     }
 
     private static let lock = ConditionLock()
     nonisolated(unsafe) private static var state = State()  // guarded by `lock`
+    /// `state.pending.count`, readable without the lock by a spinning thread.
+    private static let pendingCount = Atomic<Int>(0)
 
     /// Threads the pool holds now, idle and abandoned ones included (for tests).
     static var threadCount: Int { lock.withLock { state.threads } }
@@ -54,31 +88,30 @@ enum HookThreads {
     /// Runs `work` on a hook thread, after the jobs before it.
     static func run(for owner: AnyObject, _ work: @escaping @Sendable () -> Void) {
         let spawn: Bool = lock.withLock {
-            state.pending.append(Job(owner: ObjectIdentifier(owner), work: work))
-            if state.idle > 0 {
-                lock.signal()
+            let owner = ObjectIdentifier(owner)
+            state.pending.append(Job(owner: owner, work: work))
+            state.pendingPerOwner[owner, default: 0] += 1
+            pendingCount.store(state.pending.count, ordering: .releasing)
+            // Over its owner's bound (counting the owner's jobs queued before it), the job waits
+            // for one of the owner's threads to finish: it needs no thread of its own.
+            guard state.runningPerOwner[owner, default: 0] + state.pendingPerOwner[owner, default: 0] <= maximumPerOwner
+            else { return false }
+            // A spinning thread takes the job without a wake-up.
+            if state.spinnerFree {
+                state.spinnerFree = false
                 return false
             }
-            guard state.threads - state.abandoned < maximumWorking else { return false }
-            state.threads += 1
-            return true
+            return state.wakeOrSpawn(lock)
         }
         if spawn { startThread() }
     }
 
-    /// The watchdog gave up on a hook running on a pool thread: replace it.
+    /// The watchdog gave up on a hook running on a pool thread: a runnable job gets another.
     static func threadAbandoned() {
-        lock.withLock {
-            state.abandoned += 1
-            if !state.pending.isEmpty { lock.signal() }
-        }
-        // A pending job with no idle thread to take it gets a new one.
         let spawn: Bool = lock.withLock {
-            guard !state.pending.isEmpty, state.idle == 0, state.threads - state.abandoned < maximumWorking else {
-                return false
-            }
-            state.threads += 1
-            return true
+            state.abandoned += 1
+            guard state.hasRunnable else { return false }
+            return state.wakeOrSpawn(lock)
         }
         if spawn { startThread() }
     }
@@ -101,28 +134,74 @@ enum HookThreads {
         }
     }
 
+    /// Waits up to ``spinLimit`` without sleeping for more than `waiting` jobs to be pending.
+    private static func spinForJob(beyond waiting: Int) {
+        let end = ContinuousClock.now + spinLimit
+        repeat {
+            for _ in 0..<64 where pendingCount.load(ordering: .acquiring) != waiting { return }
+        } while ContinuousClock.now < end
+    }
+
     private static func workLoop() {
         lock.lock()
         while true {
             if let job = state.takeRunnable() {
+                pendingCount.store(state.pending.count, ordering: .releasing)
                 lock.unlock()
                 job.work()
                 lock.lock()
                 state.runningPerOwner[job.owner, default: 1] -= 1
                 if state.runningPerOwner[job.owner] == 0 { state.runningPerOwner[job.owner] = nil }
-                // A job waiting only for this owner's bound may run now.
-                if !state.pending.isEmpty && state.idle > 0 { lock.signal() }
+                // A job that waited only for this owner's bound is the next this thread takes.
                 continue
+            }
+            if state.spinning == 0 {
+                // Jobs pending now all wait for their owner's bound: spin for a new one.
+                let waiting = state.pending.count
+                state.spinning += 1
+                state.spinnerFree = true
+                lock.unlock()
+                spinForJob(beyond: waiting)
+                lock.lock()
+                state.spinning -= 1
+                state.spinnerFree = false
+                if state.hasRunnable { continue }
             }
             state.idle += 1
             let timedOut = !lock.wait(seconds: idleLifetime)
             state.idle -= 1
-            if timedOut && state.pending.isEmpty {
+            if state.wakeups > 0 {
+                state.wakeups -= 1
+                continue
+            }
+            // Jobs left only for owners at their bound are not this thread's to wait for.
+            if timedOut && !state.hasRunnable {
                 state.threads -= 1
                 lock.unlock()
                 return
             }
         }
+    }
+}
+
+/// Whether a section of hooks on another thread ended, for a waiter that spins briefly before
+/// it suspends.
+struct HookSectionFlag: ~Copyable, Sendable {
+    /// How long a waiter spins for the section before it suspends.
+    static let spinLimit: Duration = .microseconds(20)
+
+    private let ended = Atomic<Bool>(false)
+
+    /// The section ended in time.
+    func end() { ended.store(true, ordering: .releasing) }
+
+    /// `true` once the section ended, waiting up to ``spinLimit`` for it.
+    func awaitBriefly() -> Bool {
+        let end = ContinuousClock.now + Self.spinLimit
+        repeat {
+            for _ in 0..<64 where ended.load(ordering: .acquiring) { return true }
+        } while ContinuousClock.now < end
+        return false
     }
 }
 

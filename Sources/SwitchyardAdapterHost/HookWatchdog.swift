@@ -36,7 +36,8 @@ struct HookTicket: Sendable {
 
 /// One thread that ends hooks which run past their deadline: the call is ended at its
 /// deadline (`timeout`) and the thread inside the hook is abandoned and counted, whether the
-/// hook runs inline on the caller's thread or on a ``HookThreads`` thread.
+/// hook runs on a ``HookThreads`` thread or on the adapter's own thread (a `release_call` from
+/// inside its terminal `emit`).
 ///
 /// Arming a watch costs a clock read and two uncontended lock round trips, and never wakes the
 /// watchdog: it ticks every ``tick`` while watches are armed and parks when none were for a
@@ -104,6 +105,18 @@ enum HookWatchdog {
         return ticket
     }
 
+    /// Hands a waiter to a watch armed without one: resumed by ``unwatch(_:)`` in time or by
+    /// the watchdog. `false` when the watch already ended either way (resume it yourself).
+    static func attach(_ continuation: UnsafeContinuation<Void, Never>, to ticket: HookTicket?) -> Bool {
+        guard let ticket else { return false }
+        return table.withLock { table in
+            guard let entry = table.entries[ticket.slot], entry.generation == ticket.generation else { return false }
+            if case .abandoned = entry.phase { return false }
+            table.entries[ticket.slot]?.continuation = continuation
+            return true
+        }
+    }
+
     /// A queued job's hook is about to run: `false` when the watchdog already gave up on it
     /// (then the hook must not run; the watch is gone).
     static func claim(_ ticket: HookTicket?) -> Bool {
@@ -134,18 +147,18 @@ enum HookWatchdog {
         return inTime
     }
 
-    /// Moves the deadline of every armed watch of `target` to now (shutdown gives up on it);
-    /// returns how many there were. The watchdog ends them at its next tick.
+    /// Moves the deadline of every armed watch of `target` to `instant` at the latest (now:
+    /// shutdown gives up on it; a cancel grace: the call was canceled); returns how many there
+    /// were. The watchdog ends them at its first tick past the new deadline.
     @discardableResult
-    static func expireWatches(of target: AnyObject) -> Int {
-        let now = ContinuousClock.now
+    static func expireWatches(of target: AnyObject, by instant: ContinuousClock.Instant = .now) -> Int {
         let expired = table.withLock { table in
             var expired = 0
             for slot in table.entries.indices where table.entries[slot]?.deadline != nil {
                 guard let entry = table.entries[slot], ObjectIdentifier(entry.target) == ObjectIdentifier(target) else {
                     continue
                 }
-                table.entries[slot]?.deadline = now
+                table.entries[slot]?.deadline = min(entry.deadline ?? instant, instant)
                 expired += 1
             }
             return expired
@@ -238,35 +251,5 @@ enum HookWatchdog {
             }
             return (fired, table.armed)
         }
-    }
-}
-
-/// How many hooks may run inline on the caller's thread at once: one fewer than the cores, so
-/// hooks stuck inline can never hold every thread of Swift's cooperative pool. A stuck inline
-/// hook keeps its slot until it returns, so later calls take ``HookThreads`` instead.
-enum InlineHooks {
-    private static let available = Atomic<Int>(max(1, activeProcessorCount() - 1))
-
-    /// Takes a slot; `false` when none is free.
-    @inline(__always)
-    static func tryEnter() -> Bool {
-        var current = available.load(ordering: .relaxed)
-        while current > 0 {
-            let (exchanged, original) = available.compareExchange(
-                expected: current, desired: current - 1, ordering: .acquiring)
-            if exchanged { return true }
-            current = original
-        }
-        return false
-    }
-
-    /// Gives the slot back.
-    @inline(__always)
-    static func leave() {
-        available.wrappingAdd(1, ordering: .releasing)
-    }
-
-    private static func activeProcessorCount() -> Int {
-        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 }

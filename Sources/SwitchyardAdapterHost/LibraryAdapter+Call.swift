@@ -16,7 +16,7 @@ extension LibraryAdapter {
         }
         // The caller cannot wait here (this function is synchronous): start_call runs on a
         // hook thread, and the stream's consumer waits for the call's events.
-        startOnHookThread(call, request, resuming: nil)
+        startOnHookThread(call, request)
         let stream = AdapterCallStream(call)
         return AsyncThrowingStream(unfolding: {
             try await withTaskCancellationHandler {
@@ -75,36 +75,42 @@ extension LibraryAdapter {
     /// Runs `start_call` and returns once it returned — or once the watchdog gave up on it at
     /// the call's deadline, leaving its thread inside the hook.
     ///
-    /// The fast path calls the hook inline on this thread, under a watchdog armed before it
-    /// (no thread hop: a call answered inside `start_call` costs what it did before). While the
-    /// task awaits a continuation, a hook stuck inline holds only this thread, and the task goes
-    /// on elsewhere when the watchdog resumes it. Inline slots are fewer than the cooperative
-    /// pool's threads (``InlineHooks``); without a free one the hook runs on ``HookThreads``.
+    /// The hook always runs on a ``HookThreads`` thread, never on this one: a task whose own
+    /// thread is inside a hook cannot go on elsewhere (a continuation resumed while the body
+    /// that created it still runs only takes effect when that body returns), so an inline
+    /// hook that blocks would hold the caller past any deadline. The hand-off stays cheap for
+    /// calls that answer inside `start_call`: this thread spins briefly for the section to end
+    /// (a hook thread that just finished a job spins briefly for the next one), and suspends
+    /// only when it did not.
     private func start(_ call: AdapterCall, _ request: ToolCallRequest) async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            guard InlineHooks.tryEnter() else {
-                startOnHookThread(call, request, resuming: continuation)
-                return
+        let ticket = startOnHookThread(call, request)
+        if call.startSection.awaitBriefly() { return }
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                // Not attached: the section already ended in time, or the watchdog gave up on it.
+                if !HookWatchdog.attach(continuation, to: ticket) { continuation.resume() }
             }
-            let ticket = HookWatchdog.watch(call, .startCall, deadline: call.deadline ?? HookWatchdog.never, running: true,
-                                            onHookThread: false, resuming: continuation)
-            startNow(call, request)
-            InlineHooks.leave()
-            finishStartSection(ticket, onHookThread: false)
+        } onCancel: {
+            call.cancel(reason: "the call was canceled")
         }
     }
 
     /// Queues `start_call` for a hook thread, its deadline already armed (a job still waiting
     /// at the deadline never runs).
-    private func startOnHookThread(_ call: AdapterCall, _ request: ToolCallRequest,
-                                   resuming continuation: UnsafeContinuation<Void, Never>?) {
+    @discardableResult
+    private func startOnHookThread(_ call: AdapterCall, _ request: ToolCallRequest) -> HookTicket? {
         let ticket = HookWatchdog.watch(call, .startCall, deadline: call.deadline ?? HookWatchdog.never, running: false,
-                                        onHookThread: true, resuming: continuation)
+                                        onHookThread: true)
         HookThreads.run(for: self) { [self] in
             guard HookWatchdog.claim(ticket) else { return }
             startNow(call, request)
-            finishStartSection(ticket, onHookThread: true)
+            if HookWatchdog.unwatch(ticket) {
+                call.startSection.end()
+            } else {
+                stuckHookReturned(.startCall, onHookThread: true)
+            }
         }
+        return ticket
     }
 
     /// `start_call`, then what its return asks for (a `release_call` when the call already
@@ -112,14 +118,6 @@ extension LibraryAdapter {
     private func startNow(_ call: AdapterCall, _ request: ToolCallRequest) {
         let (status, message) = fillRequestAndStart(call, request)
         call.startReturned(status, message: message)
-    }
-
-    /// Ends the start section's watch: resumes its waiter in time, or reports an abandoned
-    /// hook that came back.
-    private func finishStartSection(_ ticket: HookTicket?, onHookThread: Bool) {
-        if !HookWatchdog.unwatch(ticket) {
-            stuckHookReturned(.startCall, onHookThread: onHookThread)
-        }
     }
 
     /// Fills a `sy_call_request` whose buffers stay pinned for the duration of `start_call`.

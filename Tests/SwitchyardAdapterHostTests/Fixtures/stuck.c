@@ -1,9 +1,14 @@
 /* A fixture adapter whose hooks block: "block_start" blocks inside start_call and "block_cancel"
    inside cancel_call, until the test calls fixture_unblock(); "ok" answers at once. The host
-   must end such calls at their deadline without waiting for the hook. */
+   must end such calls at their deadline without waiting for the hook. When it runs inside another
+   process (`switchyard serve`, `tools call`), each hook that blocks appends a line to the file
+   named by $SWITCHYARD_STUCK_FIXTURE_LOG, so a test can see it blocked. */
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <switchyard/adapter.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -18,8 +23,20 @@ static int unblocked;
 static int blocked;
 static int releases;
 
+/* Appends "blocked" to $SWITCHYARD_STUCK_FIXTURE_LOG, when set. */
+static void note_blocked(void) {
+    const char *path = getenv("SWITCHYARD_STUCK_FIXTURE_LOG");
+    if (!path) return;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    ssize_t written = write(fd, "blocked\n", 8);
+    (void)written;
+    close(fd);
+}
+
 /* Blocks the calling thread until fixture_unblock(). */
 static void block(void) {
+    note_blocked();
     pthread_mutex_lock(&lock);
     blocked++;
     pthread_cond_broadcast(&changed);
