@@ -53,9 +53,13 @@ enum DescendantReaper {
     /// The runtime process carrying `marker` ended (and was reaped): kills and reaps every
     /// process still carrying it, and any orphan carrying a marker of this host that is no
     /// longer live. Blocks until they are gone (bounded: a few seconds at most).
-    static func reap(marker: String) {
+    /// `group` is the runtime process's own process group: its members that the group kill
+    /// ended and that reparented to the host are reaped here too (a zombie's environment reads
+    /// empty, so only its group still names it).
+    static func reap(marker: String, group: pid_t) {
         liveMarkers.withLock { _ = $0.remove(marker) }
         let deadline = ContinuousClock.now + .seconds(5)
+        defer { reapGroup(group, until: deadline) }
         // Passes repeat until one finds nothing: a process may fork between a scan and its kill.
         var held: [Int32: Int32] = [:]
         defer { for fd in held.values { close(fd) } }
@@ -87,18 +91,65 @@ enum DescendantReaper {
         }
     }
 
-    /// Live processes carrying a marker of this host that is not live.
-    private static func strayProcesses() -> [Int32] {
+    /// Members of `group` (never its leader, which swift-subprocess reaps): live ones are
+    /// killed, zombie children of the host are reaped, until none is left or the deadline
+    /// passes. The group id cannot be reused while a member, even a zombie, exists, so a match
+    /// is always the runtime process's own.
+    private static func reapGroup(_ group: pid_t, until deadline: ContinuousClock.Instant) {
+        guard group > 0 else { return }
+        let me = getpid()
+        while ContinuousClock.now < deadline {
+            let members = processStats().filter { $0.group == group && $0.pid != group }
+            if members.isEmpty { return }
+            for member in members {
+                if member.state != UInt8(ascii: "Z") {
+                    _ = kill(member.pid, SIGKILL)
+                } else if member.parent == me {
+                    var info = siginfo_t()
+                    _ = waitid(P_PID, id_t(member.pid), &info, WEXITED | WNOHANG)
+                }
+                // A zombie whose parent is another member waits until that one is reaped.
+            }
+            usleep(2_000)
+        }
+    }
+
+    /// pid, parent, state letter and process group of every process, from /proc/PID/stat.
+    private static func processStats() -> [(pid: Int32, parent: Int32, state: UInt8, group: Int32)] {
+        var stats: [(pid: Int32, parent: Int32, state: UInt8, group: Int32)] = []
+        for pid in allProcesses() {
+            let fd = Glibc.open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var bytes = [UInt8](repeating: 0, count: 1024)
+            let count = read(fd, &bytes, bytes.count)
+            close(fd)
+            // "pid (comm) S ppid pgrp ...": comm may hold spaces or parentheses, so after the last ')'.
+            guard count > 0, let close = bytes[0..<count].lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = bytes[(close + 1)..<count].split(separator: UInt8(ascii: " "))
+            guard fields.count > 3, let state = fields[0].first,
+                  let parent = Int32(String(decoding: fields[1], as: UTF8.self)),
+                  let group = Int32(String(decoding: fields[2], as: UTF8.self)) else { continue }
+            stats.append((pid, parent, state, group))
+        }
+        return stats
+    }
+
+    /// Every pid in /proc but the host's own.
+    private static func allProcesses() -> [Int32] {
         guard let directory = opendir("/proc") else { return [] }
         defer { closedir(directory) }
         let me = getpid()
         var pids: [Int32] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = Int32(name), pid != me, isStray(pid) else { continue }
-            pids.append(pid)
+            if let pid = Int32(name), pid != me { pids.append(pid) }
         }
         return pids
+    }
+
+    /// Live processes carrying a marker of this host that is not live.
+    private static func strayProcesses() -> [Int32] {
+        allProcesses().filter(isStray)
     }
 
     /// True when `pid` carries a marker of this host whose runtime process ended.

@@ -10,7 +10,7 @@ extension WorkerProcess {
     /// terminal frame gets exactly one, chosen by why the process ended.
     func finish(status: TerminationStatus?, spawnFailure: (any Error)?) {
         // What escaped the process group (a `setsid` grandchild) goes before any call ends.
-        DescendantReaper.reap(marker: marker)
+        DescendantReaper.reap(marker: marker, group: processID)
         let runtime = launch.runtimeName
         let startFailure = spawnFailure.map { SpawnFailure.message(runtime: runtime, executable: launch.executable, $0) }
         let (calls, reason, delivered) = withState { state -> ([ToolCall], StopReason?, Set<UInt64>) in
