@@ -99,11 +99,29 @@ public struct HelperConfiguration: Sendable, Hashable {
 public enum HelperPayload {
     /// A `call` frame's payload: the request with its budget in whole milliseconds (0 = none).
     public static func call(_ request: ToolCallRequest, timeoutMS: Int64) -> [UInt8] {
-        var members: [String: JSONValue] = ["tool": .string(request.toolID), "input": request.input,
-                                            "timeout_ms": .int(timeoutMS)]
-        if request.config != .emptyObject { members["config"] = request.config }
-        if !request.env.isEmpty { members["env"] = .object(request.env.mapValues { .string($0) }) }
-        return JSONValue.object(members).jsonBytes
+        var bytes: [UInt8] = []
+        appendCall(request, timeoutMS: timeoutMS, to: &bytes)
+        return bytes
+    }
+
+    /// Appends a `call` payload, written straight from the request (no intermediate object:
+    /// this is on every isolated call's path).
+    public static func appendCall(_ request: ToolCallRequest, timeoutMS: Int64, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: #"{"tool":"#.utf8)
+        JSONValue.string(request.toolID).appendJSON(to: &bytes)
+        bytes.append(contentsOf: #","input":"#.utf8)
+        request.input.appendJSON(to: &bytes)
+        bytes.append(contentsOf: #","timeout_ms":"#.utf8)
+        bytes.append(contentsOf: String(timeoutMS).utf8)
+        if request.config != .emptyObject {
+            bytes.append(contentsOf: #","config":"#.utf8)
+            request.config.appendJSON(to: &bytes)
+        }
+        if !request.env.isEmpty {
+            bytes.append(contentsOf: #","env":"#.utf8)
+            JSONValue.object(request.env.mapValues { .string($0) }).appendJSON(to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Reads a `call` payload.

@@ -108,6 +108,14 @@ public struct HelperFrame: Sendable, Hashable {
     }
 }
 
+extension HelperFrame {
+    /// Writes the payload length into a frame built as header, then payload.
+    public static func patchPayloadLength(of frame: inout [UInt8]) {
+        let length = UInt32(truncatingIfNeeded: frame.count - headerSize)
+        for index in 0..<4 { frame[index] = UInt8(truncatingIfNeeded: length >> UInt32(8 * index)) }
+    }
+}
+
 /// Splits a byte stream into ``HelperFrame``s as bytes arrive.
 public struct HelperFrameParser: Sendable {
     /// A frame longer than this is a protocol violation (the peer is broken or hostile).

@@ -13,23 +13,6 @@ import System
 import SystemPackage
 #endif
 
-/// What a helper process tells the adapter that supervises it.
-protocol HelperProcessObserver: AnyObject, Sendable {
-    /// The helper was reaped (its pipes closed): `exit` says how it ended and why the host
-    /// stopped it, if it did. Every call still registered with it is handed over unfinished.
-    func helperExited(_ helper: HelperProcess, exit: HelperExit, unfinished: [IsolatedCall])
-}
-
-/// How a helper process ended.
-struct HelperExit: Sendable {
-    /// `exited with status 3`, `was killed by signal 11 (SIGSEGV)`, or why it never started.
-    var status: String
-    /// Why the host stopped it, when it did (`nil`: it died on its own).
-    var stopReason: String?
-    /// Whether the host asked it to shut down (then an exit is no failure).
-    var wasShutDown: Bool
-}
-
 /// One running helper: the child process, its two pipes, and the thread that serves them.
 ///
 /// Lifecycle: `start()` spawns the helper through swift-subprocess in a process group of its
@@ -163,7 +146,7 @@ final class HelperProcess: @unchecked Sendable {
     }
 
     /// Settles readiness once; resumes the waiters outside the lock.
-    private func settleReadiness(_ outcome: Result<Void, ToolError>) {
+    func settleReadiness(_ outcome: Result<Void, ToolError>) {
         let waiters = state.withLock { state -> [UnsafeContinuation<Result<Void, ToolError>, Never>] in
             guard case .starting(let waiters) = state.readiness else { return [] }
             switch outcome {
@@ -263,151 +246,5 @@ final class HelperProcess: @unchecked Sendable {
     func wake() {
         var one: UInt8 = 1
         _ = write(wakeWriteFD, &one, 1)
-    }
-
-    // MARK: Serving the pipes
-
-    /// Runs the I/O loop on its own thread (it blocks in poll) and waits for it.
-    private func serve(_ pid: pid_t, descriptor: Int32) async {
-        let killedEarly = state.withLock { state in
-            state.processID = pid
-            return state.stopReason != nil
-        }
-        if killedEarly { Self.killGroup(pid) }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [self] in
-                runLoop()
-                awaitExit(pid, descriptor: descriptor)
-                done.resume()
-            }
-            thread.name = "switchyard-helper-io"
-            thread.start()
-        }
-    }
-
-    /// Serves the pipes until the helper's stdout closes.
-    private func runLoop() {
-        let capacity = 64 * 1024
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        var parser = HelperFrameParser(maxPayloadBytes: configuration.maxOutputBytes + (1 << 20))
-        while true {
-            let wantsWrite = state.withLock { !$0.backlog.isEmpty && !$0.inputClosed }
-            var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
-            if wantsWrite { fds.append(pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0)) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if fds[1].revents != 0 {
-                var drained = [UInt8](repeating: 0, count: 64)
-                while read(wakeReadFD, &drained, 64) > 0 {}
-            }
-            if wantsWrite, fds[2].revents != 0 { flushBacklog() }
-            guard fds[0].revents != 0 else { continue }
-            let count = read(outputFD, buffer.baseAddress, capacity)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            do {
-                while let frame = try parser.next() { route(frame) }
-            } catch {
-                kill(reason: "its helper broke the frame protocol (\(error))")
-                break
-            }
-        }
-    }
-
-    private func flushBacklog() {
-        state.withLock { state in
-            guard !state.inputClosed, !state.backlog.isEmpty else { return }
-            let written = Self.writeNonBlocking(inputFD, state.backlog[...])
-            state.backlog.removeFirst(written)
-        }
-    }
-
-    /// Hands one frame to its call (or to the readiness of the helper itself).
-    private func route(_ frame: HelperFrame) {
-        switch frame.kind {
-        case .ready:
-            let info = try? JSONValue(parsing: frame.payload)
-            let spoken = info?.objectValue?["protocol"]?.intValue
-            if spoken == Int64(HelperFrame.protocolVersion) {
-                settleReadiness(.success(()))
-            } else {
-                settleReadiness(.failure(ToolError(
-                    .load, "adapter \(configuration.adapterID): its helper \(executable) speaks frame protocol "
-                        + "\(spoken.map(String.init) ?? "?"), the host \(HelperFrame.protocolVersion) (a helper from another build)")))
-                kill(reason: "its helper speaks another frame protocol")
-            }
-        case .startFailed:
-            settleReadiness(.failure(HelperPayload.toolError(from: frame.payload, adapterID: configuration.adapterID)))
-        default:
-            let call = state.withLock { $0.calls[frame.callID] }
-            guard let call else { return }  // a call the host already gave up on
-            if !call.receive(frame) {
-                kill(reason: "its helper sent a malformed \(frame.kind) frame for tool \"\(call.toolID)\"")
-            }
-        }
-    }
-
-    /// After stdout closed: the helper gets `killGrace` to exit, then SIGKILL; its group dies.
-    private func awaitExit(_ pid: pid_t, descriptor: Int32) {
-        if descriptor >= 0 {
-            var exitFD = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(clamping: killGrace.wholeMilliseconds)
-            while poll(&exitFD, 1, milliseconds) < 0 && errno == EINTR {}
-            if exitFD.revents == 0 { Self.killGroup(pid) }
-        } else {
-            Self.killGroup(pid)
-        }
-        // Anything the helper left in its group (a plugin's own children) goes with it.
-        _ = Glibc.kill(-pid, SIGKILL)
-        closeParentEnds()
-    }
-
-    private func closeParentEnds() {
-        state.withLock { state in
-            guard !state.inputClosed else { return }
-            state.inputClosed = true
-            state.backlog = []
-            close(inputFD)
-            close(outputFD)
-            close(wakeReadFD)
-            close(wakeWriteFD)
-        }
-    }
-
-    /// The helper was reaped: readiness fails if it never came, every unfinished call is handed
-    /// to the observer, and waiters on the exit resume.
-    private func finish(status: String) {
-        let (calls, reason, shutdown) = state.withLock { state in
-            let calls = state.calls.values.sorted { $0.id < $1.id }
-            state.calls = [:]
-            state.exited = true
-            return (calls, state.stopReason, state.shutdownRequested)
-        }
-        settleReadiness(.failure(ToolError(
-            .crashed, "adapter \(configuration.adapterID): its helper process \(status) before it was ready"
-                + (reason.map { " (\($0))" } ?? ""))))
-        observer.helperExited(self, exit: HelperExit(status: status, stopReason: reason, wasShutDown: shutdown),
-                              unfinished: calls)
-        let waiters = state.withLock { state in
-            state.reaped = true
-            defer { state.exitWaiters = [] }
-            return state.exitWaiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// `exited with status 3` or `was killed by signal 11 (SIGSEGV)`.
-    static func describe(_ status: TerminationStatus) -> String {
-        switch status {
-        case .exited(let code): return "exited with status \(code)"
-        case .signaled(let signal):
-            let name = sy_isolation_signal_name(signal).map { String(cString: $0) } ?? String(cString: strsignal(signal))
-            return "was killed by signal \(signal) (\(name))"
-        }
     }
 }

@@ -6,8 +6,8 @@ extension IsolatedAdapter {
     /// The helper's tools (its instance's `describe`).
     /// - Throws: `ToolError` when the helper cannot start or the adapter fails.
     public func describe() async throws -> [ToolDescriptor] {
-        let call = try await begin(frameKind: .describe, toolID: "describe", payload: [],
-                                   timeout: options.defaultTimeout, counted: false)
+        let call = try await begin(frameKind: .describe, toolID: "describe", timeout: options.defaultTimeout,
+                                   counted: false)
         while let event = try await call.next() {
             if case .result(let tools) = event { return try ToolDescriptor.parseList(tools.jsonBytes, adapterID: id) }
         }
@@ -55,10 +55,11 @@ extension IsolatedAdapter {
     func begin(_ request: ToolCallRequest) async throws(ToolError) -> IsolatedCall {
         var timeout = request.timeout ?? options.defaultTimeout
         if timeout < .zero { timeout = .zero }
-        let payload = HelperPayload.call(request, timeoutMS: timeout.wholeMilliseconds)
         do {
-            return try await begin(frameKind: .call, toolID: request.toolID, payload: payload,
-                                   timeout: timeout == .zero ? nil : timeout, counted: true)
+            return try await begin(frameKind: .call, toolID: request.toolID, timeout: timeout == .zero ? nil : timeout,
+                                   counted: true) { frame in
+                HelperPayload.appendCall(request, timeoutMS: timeout.wholeMilliseconds, to: &frame)
+            }
         } catch {
             var error = error
             if error.toolID == nil { error.toolID = request.toolID }
@@ -66,14 +67,17 @@ extension IsolatedAdapter {
         }
     }
 
-    func begin(frameKind: HelperFrame.Kind, toolID: String, payload: [UInt8], timeout: Duration?,
-               counted: Bool) async throws(ToolError) -> IsolatedCall {
+    /// Admits a call, builds its frame (header, then what `payload` appends, in one buffer that
+    /// goes to the pipe in one write) and sends it to a ready helper.
+    func begin(frameKind: HelperFrame.Kind, toolID: String, timeout: Duration?, counted: Bool,
+               payload: (inout [UInt8]) -> Void = { _ in }) async throws(ToolError) -> IsolatedCall {
         if counted { try admit(toolID) }
         let callID = nextCallID.wrappingAdd(1, ordering: .relaxed).oldValue
         var frame: [UInt8] = []
-        frame.reserveCapacity(HelperFrame.headerSize + payload.count)
-        HelperFrame.appendHeader(kind: frameKind, callID: callID, payloadLength: payload.count, to: &frame)
-        frame.append(contentsOf: payload)
+        frame.reserveCapacity(256)
+        HelperFrame.appendHeader(kind: frameKind, callID: callID, payloadLength: 0, to: &frame)
+        payload(&frame)
+        HelperFrame.patchPayloadLength(of: &frame)
         // A helper that began stopping between `ready` and the submit takes no calls: wait for
         // its exit and use the next one (a few times at most: each is a fresh process).
         for _ in 0..<3 {

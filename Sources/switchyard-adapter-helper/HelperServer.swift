@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CIsolationSupport
+import Dispatch
 import Synchronization
 import SwitchyardAdapterHost
 import SwitchyardIsolation
@@ -60,6 +61,7 @@ final class HelperServer: Sendable {
     private func start(_ payload: [UInt8]) -> LibraryAdapter {
         do {
             let configuration = try HelperConfiguration(json: JSONValue(parsing: payload))
+            Self.startConcurrencyRuntime()
             try Self.apply(configuration.limits, adapterID: configuration.adapterID)
             let library = try AdapterLibrary.load(
                 configuration.libraryPath,
@@ -82,6 +84,15 @@ final class HelperServer: Sendable {
             output.send(.startFailed, payload: HelperPayload.error(ToolError(.protocol, "configure: \(error)")))
         }
         _exit(0)
+    }
+
+    /// Runs one task on the global executor and waits for it. Calls start inline on the reading
+    /// thread, so without this the executor's first job (and the descriptors its threads need)
+    /// could come only after a plugin used up `open_files`.
+    private static func startConcurrencyRuntime() {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { done.signal() }
+        done.wait()
     }
 
     /// setrlimit for each limit given, before the library is loaded.
@@ -166,6 +177,11 @@ final class HelperServer: Sendable {
             }
             output.send(.result, callID: id, payload: result.jsonBytes)
         } catch let error as ToolError {
+            // A hook stuck in the plugin past the call's deadline: the watchdog in here gave up
+            // on it, but this process can no longer be trusted with calls. Not answering lets
+            // the host's own deadline and grace kill the helper, naming this call, and start a
+            // fresh one; answering would leave a helper that refuses every later call.
+            if error.kind == .timeout || error.kind == .canceled, adapter.callCounts.stuckHooks > 0 { return }
             output.send(.error, callID: id, payload: HelperPayload.error(error))
         } catch {
             output.send(.error, callID: id, payload: HelperPayload.error(ToolError(.protocol, "\(error)")))
