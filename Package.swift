@@ -143,8 +143,10 @@ let package = Package(
             path: "Sources/switchyard-bench", swiftSettings: strict),
 
         // MARK: Adapters. Each is loaded with dlopen by the host; none is linked into it.
+        // textkit reads its inputs with cJSON (Debian libcjson-dev: <cjson/cJSON.h>, -lcjson).
         .target(name: "TextKitAdapter", path: "Plugins/textkit", exclude: ["Makefile", "build"],
-                cSettings: [.headerSearchPath("../../include")] + strictC),
+                cSettings: [.headerSearchPath("../../include")] + strictC,
+                linkerSettings: [.linkedLibrary("cjson")]),
         // What every Swift adapter shares: the entry handshake, the host-table wrapper, the
         // instance box. Linked into the adapter libraries only; the host never depends on it.
         .target(
