@@ -1,44 +1,14 @@
 /* A fixture adapter that floods: "flood" emits 200,000 LOG and 200,000 PROGRESS frames inside
    start_call before its result; "long_error" fails with an 8 MB multi-line message; "long_log"
    logs one 1 MB line full of newlines and escapes. The host must bound what it keeps. */
+#define FIXTURE_TOOLS "[{\"id\":\"flood\"},{\"id\":\"long_error\"},{\"id\":\"long_log\"}]"
+#include "fixture_plugin.h"
+
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <switchyard/adapter.h>
-
-#define EXPORT __attribute__((visibility("default")))
-
-struct sy_instance {
-    const sy_host_api *host;
-};
 
 static sy_status emit(const sy_host_api *host, uint64_t call, sy_frame_kind kind, uint32_t flags, const char *data,
                       uint64_t length) {
-    sy_frame frame = {sizeof(sy_frame), kind, flags, SY_LOG_INFO, (const uint8_t *)data, length};
-    return host->emit(host->host_context, call, &frame);
-}
-
-static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t length, sy_instance **out,
-                        char **error_out) {
-    (void)config;
-    (void)length;
-    (void)error_out;
-    sy_instance *instance = malloc(sizeof *instance);
-    if (!instance) return SY_E_INTERNAL;
-    instance->host = host;
-    *out = instance;
-    return SY_OK;
-}
-
-static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
-    (void)error_out;
-    static const char json[] = "[{\"id\":\"flood\"},{\"id\":\"long_error\"},{\"id\":\"long_log\"}]";
-    uint8_t *copy = instance->host->alloc(instance->host->host_context, sizeof json);
-    if (!copy) return SY_E_INTERNAL;
-    memcpy(copy, json, sizeof json);
-    *json_out = copy;
-    *length_out = sizeof json - 1;
-    return SY_OK;
+    return sy_emit_frame(host, call, kind, flags, SY_LOG_INFO, data, length);
 }
 
 /* `size` bytes of "line N\n" text (so the message spans many lines), NUL-terminated. */
@@ -55,7 +25,7 @@ static char *lines(size_t size) {
     return text;
 }
 
-static sy_status start_call(sy_instance *instance, const sy_call_request *request, char **error_out) {
+static sy_status start_call(sy_instance *instance, const sy_call_request *request, sy_transferred_text *error_out) {
     const sy_host_api *host = instance->host;
     uint64_t call = request->call_id;
     (void)error_out;
@@ -104,19 +74,4 @@ static void release_call(sy_instance *instance, uint64_t call) {
     (void)call;
 }
 
-static void destroy(sy_instance *instance) { free(instance); }
-
-EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
-    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
-    api_out->abi_major = SY_ABI_VERSION_MAJOR;
-    api_out->abi_minor = 0;
-    api_out->adapter_name = "flood";
-    api_out->adapter_version = "0.0.1";
-    api_out->create = create;
-    api_out->describe = describe;
-    api_out->start_call = start_call;
-    api_out->cancel_call = cancel_call;
-    api_out->release_call = release_call;
-    api_out->destroy = destroy;
-    return SY_OK;
-}
+FIXTURE_ENTRY("flood")

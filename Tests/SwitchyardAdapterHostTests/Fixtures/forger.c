@@ -3,17 +3,11 @@
    instance holds), and with a context that is not its own; its "hold" tool keeps a call open
    until the test finishes it with the genuine result. The tests read what the host answered
    through the exported fixture_* functions. */
+#define FIXTURE_TOOLS "[{\"id\":\"hold\"},{\"id\":\"forge\"}]"
+#include "fixture_plugin.h"
+
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <switchyard/adapter.h>
-
-#define EXPORT __attribute__((visibility("default")))
-
-struct sy_instance {
-    const sy_host_api *host;
-};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t held_call;
@@ -28,7 +22,7 @@ static sy_status emit_text(const sy_host_api *host, void *context, uint64_t call
 }
 
 /* The id of the call "hold" keeps open (0 until one is held). */
-EXPORT uint64_t fixture_held_call(void) {
+SY_EXPORT uint64_t fixture_held_call(void) {
     pthread_mutex_lock(&lock);
     uint64_t call = held_call;
     pthread_mutex_unlock(&lock);
@@ -36,7 +30,7 @@ EXPORT uint64_t fixture_held_call(void) {
 }
 
 /* Ends the held call with its genuine result; returns the host's status. */
-EXPORT int32_t fixture_finish_held(void) {
+SY_EXPORT int32_t fixture_finish_held(void) {
     pthread_mutex_lock(&lock);
     uint64_t call = held_call;
     const sy_host_api *host = held_host;
@@ -48,31 +42,8 @@ EXPORT int32_t fixture_finish_held(void) {
 }
 
 /* How many forged frames the host accepted in the last "forge" call, and how many were sent. */
-EXPORT int32_t fixture_forged_accepted(void) { return forged_accepted; }
-EXPORT int32_t fixture_forged_sent(void) { return forged_sent; }
-
-static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t length, sy_instance **out,
-                        char **error_out) {
-    (void)config;
-    (void)length;
-    (void)error_out;
-    sy_instance *instance = malloc(sizeof *instance);
-    if (!instance) return SY_E_INTERNAL;
-    instance->host = host;
-    *out = instance;
-    return SY_OK;
-}
-
-static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
-    (void)error_out;
-    static const char json[] = "[{\"id\":\"hold\"},{\"id\":\"forge\"}]";
-    uint8_t *copy = instance->host->alloc(instance->host->host_context, sizeof json);
-    if (!copy) return SY_E_INTERNAL;
-    memcpy(copy, json, sizeof json);
-    *json_out = copy;
-    *length_out = sizeof json - 1;
-    return SY_OK;
-}
+SY_EXPORT int32_t fixture_forged_accepted(void) { return forged_accepted; }
+SY_EXPORT int32_t fixture_forged_sent(void) { return forged_sent; }
 
 static int forge(const sy_host_api *host, uint64_t own, uint64_t victim) {
     static const char *payloads[] = {
@@ -110,7 +81,7 @@ static int forge(const sy_host_api *host, uint64_t own, uint64_t victim) {
     return accepted;
 }
 
-static sy_status start_call(sy_instance *instance, const sy_call_request *request, char **error_out) {
+static sy_status start_call(sy_instance *instance, const sy_call_request *request, sy_transferred_text *error_out) {
     const sy_host_api *host = instance->host;
     if (strcmp(request->tool_id, "hold") == 0) {
         pthread_mutex_lock(&lock);
@@ -148,19 +119,4 @@ static void release_call(sy_instance *instance, uint64_t call) {
     (void)call;
 }
 
-static void destroy(sy_instance *instance) { free(instance); }
-
-EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
-    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
-    api_out->abi_major = SY_ABI_VERSION_MAJOR;
-    api_out->abi_minor = 0;
-    api_out->adapter_name = "forger";
-    api_out->adapter_version = "0.0.1";
-    api_out->create = create;
-    api_out->describe = describe;
-    api_out->start_call = start_call;
-    api_out->cancel_call = cancel_call;
-    api_out->release_call = release_call;
-    api_out->destroy = destroy;
-    return SY_OK;
-}
+FIXTURE_ENTRY("forger")

@@ -14,7 +14,16 @@
  *   open      opens /dev/null {"count": N} times, keeps them, RESULT {"opened": K}
  */
 #define _POSIX_C_SOURCE 200809L
-#include <switchyard/adapter.h>
+/* The tool list, read by the shared fixture kit (create, describe, destroy, the entry). */
+#define FIXTURE_TOOLS                                                                                     \
+    "[{\"id\":\"echo\",\"description\":\"echoes\",\"input\":{\"type\":\"object\"}},"                                 \
+    "{\"id\":\"pid\",\"description\":\"its process id\"},"                                                  \
+    "{\"id\":\"segfault\",\"description\":\"SIGSEGV\"},{\"id\":\"abort\",\"description\":\"SIGABRT\"},"         \
+    "{\"id\":\"exit3\",\"description\":\"exit(3)\"},{\"id\":\"spin\",\"description\":\"spins in start_call\"}," \
+    "{\"id\":\"burn\",\"description\":\"burns CPU on a thread\"},{\"id\":\"leak\",\"description\":\"leaks\"},"  \
+    "{\"id\":\"sleep\",\"description\":\"sleeps\"},{\"id\":\"open\",\"description\":\"opens files\"}]"
+/* The adapter-host tests' kit, by path: this target compiles its fixtures with -I include only. */
+#include "../../SwitchyardAdapterHostTests/Fixtures/fixture_plugin.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,14 +32,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define EXPORT __attribute__((visibility("default")))
-
-EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out);
-
-struct sy_instance {
-    const sy_host_api *host;
-};
 
 static sy_status emit_text(const sy_host_api *host, uint64_t call, sy_frame_kind kind, uint32_t flags,
                            const char *text) {
@@ -127,36 +128,7 @@ static void *burn(void *argument) {
     return NULL;
 }
 
-static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t length, sy_instance **out,
-                        char **error_out) {
-    (void)config; (void)length; (void)error_out;
-    sy_instance *instance = malloc(sizeof *instance);
-    if (!instance) return SY_E_INTERNAL;
-    instance->host = host;
-    *out = instance;
-    return SY_OK;
-}
-
-static const char tools[] =
-    "[{\"id\":\"echo\",\"description\":\"echoes\",\"input\":{\"type\":\"object\"}},"
-    "{\"id\":\"pid\",\"description\":\"its process id\"},"
-    "{\"id\":\"segfault\",\"description\":\"SIGSEGV\"},{\"id\":\"abort\",\"description\":\"SIGABRT\"},"
-    "{\"id\":\"exit3\",\"description\":\"exit(3)\"},{\"id\":\"spin\",\"description\":\"spins in start_call\"},"
-    "{\"id\":\"burn\",\"description\":\"burns CPU on a thread\"},{\"id\":\"leak\",\"description\":\"leaks\"},"
-    "{\"id\":\"sleep\",\"description\":\"sleeps\"},{\"id\":\"open\",\"description\":\"opens files\"}]";
-
-static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
-    (void)error_out;
-    size_t length = strlen(tools);
-    uint8_t *copy = instance->host->alloc(instance->host->host_context, length + 1);
-    if (!copy) return SY_E_INTERNAL;
-    memcpy(copy, tools, length + 1);
-    *json_out = copy;
-    *length_out = length;
-    return SY_OK;
-}
-
-static sy_status start_call(sy_instance *instance, const sy_call_request *request, char **error_out) {
+static sy_status start_call(sy_instance *instance, const sy_call_request *request, sy_transferred_text *error_out) {
     (void)error_out;
     const sy_host_api *host = instance->host;
     const char *tool = request->tool_id;
@@ -219,20 +191,4 @@ static void release_call(sy_instance *instance, uint64_t call) {
     (void)instance; (void)call;
 }
 
-static void destroy(sy_instance *instance) { free(instance); }
-
-sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
-    if (!host || !api_out) return SY_E_INVALID_ARGUMENT;
-    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
-    api_out->abi_major = SY_ABI_VERSION_MAJOR;
-    api_out->abi_minor = 0;
-    api_out->adapter_name = "crashy";
-    api_out->adapter_version = "1.0.0";
-    api_out->create = create;
-    api_out->describe = describe;
-    api_out->start_call = start_call;
-    api_out->cancel_call = cancel_call;
-    api_out->release_call = release_call;
-    api_out->destroy = destroy;
-    return SY_OK;
-}
+FIXTURE_ENTRY("crashy")
