@@ -1,6 +1,6 @@
 /*
- * textkit's internal interface between its files: the output buffer and input reader
- * (tk_json.c) and the text tools (tk_text_tools.c), used by the hooks in textkit.c.
+ * textkit's internal interface between its files: the output buffer and the input
+ * members read with cJSON (tk_json.c) and the text tools (tk_text_tools.c), used by the hooks in textkit.c.
  * TK_INTERNAL keeps every one of these symbols out of the library's dynamic symbol table in
  * every build (SwiftPM's included), so the only export stays switchyard_adapter_entry.
  */
@@ -30,7 +30,7 @@ void tk_append_text(tk_buffer *buffer, const char *text);
 void tk_append_int(tk_buffer *buffer, long long value);
 void tk_append_quoted(tk_buffer *buffer, const char *text, size_t length);
 
-/* ---- Input reader: one member of a flat JSON object ---- */
+/* ---- Input: one member of the input object (read with cJSON) ---- */
 
 typedef enum { TK_MISSING, TK_STRING, TK_INTEGER, TK_OTHER, TK_MALFORMED } tk_kind;
 
