@@ -4,7 +4,7 @@ import SwitchyardRuntime
 /// the variables the adapter itself sets for the worker.
 enum EnvironmentRules {
     /// Variables the adapter itself sets for the worker.
-    static let reserved: Set<String> = [PerCallDispatcher.requestVariable]
+    static let reserved: Set<String> = [PerCallDispatcher.requestVariable, DescendantReaper.markerVariable]
 
     /// Why `key=value` is not acceptable, or nil.
     static func problem(key: String, value: String) -> String? {
