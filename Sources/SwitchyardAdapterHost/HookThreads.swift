@@ -25,7 +25,7 @@ enum HookThreads {
     /// How long an idle thread waits for a job before it exits.
     static let idleLifetime: Int = 1  // seconds
     /// How long a thread that ran out of jobs looks for the next one before it sleeps.
-    static let spinLimit: Duration = .microseconds(50)
+    static let spinLimit: Duration = .microseconds(20)
 
     /// A hook to run, and the instance it belongs to (for the per-owner bound).
     private struct Job {
@@ -188,7 +188,7 @@ enum HookThreads {
 /// it suspends.
 struct HookSectionFlag: ~Copyable, Sendable {
     /// How long a waiter spins for the section before it suspends.
-    static let spinLimit: Duration = .microseconds(20)
+    static let spinLimit: Duration = .microseconds(10)
 
     private let ended = Atomic<Bool>(false)
 
