@@ -20,6 +20,9 @@ import Synchronization
 ///   held by a pidfd from before the kill to the reap, so a recycled pid is never signalled and
 ///   only those exact processes are waited for (`waitid(P_PIDFD)`; never `waitpid(-1)`, which
 ///   would take the statuses swift-subprocess waits for).
+/// - While any runtime process lives, `DescendantSweep` attributes escaped descendants that
+///   reparented to the host while they are alive, so one that exits on its own is reaped then
+///   (as a zombie its environment reads empty and nothing else could name it).
 ///
 /// A descendant that clears its own environment loses the marker: it is still killed with the
 /// process group unless it also left the group, and it still reparents to the host.
@@ -30,8 +33,13 @@ enum DescendantReaper {
     /// Random per host process: every marker this host hands out starts with it.
     private static let hostToken = randomHex(16)
 
-    /// Markers of runtime processes not yet ended: their descendants are left alone.
-    private static let liveMarkers = Mutex<Set<String>>([])
+    /// Markers of runtime processes not yet ended (their descendants are left alone), each with
+    /// its runtime process's pid once spawned (0 before), so a sweep never takes the runtime
+    /// process itself, which swift-subprocess reaps.
+    private static let liveMarkers = Mutex<[String: pid_t]>([:])
+
+    /// True while some runtime process has not ended.
+    static var anyLive: Bool { !liveMarkers.withLock { $0.isEmpty } }
 
     /// Becomes a child subreaper, once per process. False when the kernel refused.
     static let isSubreaper: Bool = {
@@ -46,8 +54,22 @@ enum DescendantReaper {
     static func newMarker() -> String {
         _ = isSubreaper
         let marker = "\(hostToken).\(randomHex(16))"
-        liveMarkers.withLock { _ = $0.insert(marker) }
+        liveMarkers.withLock { $0[marker] = 0 }
+        DescendantSweep.ensureRunning()
         return marker
+    }
+
+    /// The runtime process carrying `marker` was spawned as `pid`.
+    static func started(marker: String, pid: pid_t) {
+        liveMarkers.withLock { if $0[marker] != nil { $0[marker] = pid } }
+    }
+
+    /// True when `pid` carries a marker of this host and is not a runtime process: a live one
+    /// whose runtime process's pid is not known yet is skipped (it might be that process).
+    static func isDescendant(_ pid: Int32) -> Bool {
+        guard let marker = self.marker(of: pid), marker.hasPrefix(hostToken + ".") else { return false }
+        let runtime = liveMarkers.withLock { $0[marker] }
+        return runtime != 0 && runtime != pid
     }
 
     /// The runtime process carrying `marker` ended (and was reaped): kills and reaps every
@@ -57,7 +79,9 @@ enum DescendantReaper {
     /// ended and that reparented to the host are reaped here too (a zombie's environment reads
     /// empty, so only its group still names it).
     static func reap(marker: String, group: pid_t) {
-        liveMarkers.withLock { _ = $0.remove(marker) }
+        liveMarkers.withLock { _ = $0.removeValue(forKey: marker) }
+        // The last one: the sweep ends (after a final pass).
+        defer { DescendantSweep.wake() }
         let deadline = ContinuousClock.now + .seconds(5)
         defer { reapGroup(group, until: deadline) }
         // Passes repeat until one finds nothing: a process may fork between a scan and its kill.
@@ -102,7 +126,7 @@ enum DescendantReaper {
             let members = processStats().filter { $0.group == group && $0.pid != group }
             if members.isEmpty { return }
             for member in members {
-                if member.state != UInt8(ascii: "Z") {
+                if !member.isZombie {
                     _ = kill(member.pid, SIGKILL)
                 } else if member.parent == me {
                     var info = siginfo_t()
@@ -114,24 +138,39 @@ enum DescendantReaper {
         }
     }
 
-    /// pid, parent, state letter and process group of every process, from /proc/PID/stat.
-    private static func processStats() -> [(pid: Int32, parent: Int32, state: UInt8, group: Int32)] {
-        var stats: [(pid: Int32, parent: Int32, state: UInt8, group: Int32)] = []
-        for pid in allProcesses() {
-            let fd = Glibc.open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            var bytes = [UInt8](repeating: 0, count: 1024)
-            let count = read(fd, &bytes, bytes.count)
-            close(fd)
-            // "pid (comm) S ppid pgrp ...": comm may hold spaces or parentheses, so after the last ')'.
-            guard count > 0, let close = bytes[0..<count].lastIndex(of: UInt8(ascii: ")")) else { continue }
-            let fields = bytes[(close + 1)..<count].split(separator: UInt8(ascii: " "))
-            guard fields.count > 3, let state = fields[0].first,
-                  let parent = Int32(String(decoding: fields[1], as: UTF8.self)),
-                  let group = Int32(String(decoding: fields[2], as: UTF8.self)) else { continue }
-            stats.append((pid, parent, state, group))
+    /// One process's line in /proc/PID/stat, the fields the reaper uses.
+    struct ProcessStat {
+        var pid: Int32
+        var parent: Int32
+        var state: UInt8
+        var group: Int32
+        /// Field 22, clock ticks after boot: with the pid, names one process (pids are recycled).
+        var startTime: UInt64
+        var isZombie: Bool { state == UInt8(ascii: "Z") }
+    }
+
+    /// Every process's stat (the host's own excepted).
+    static func processStats() -> [ProcessStat] {
+        allProcesses().compactMap(processStat)
+    }
+
+    /// `pid`'s stat, or nil when it is gone (or fully reaped).
+    static func processStat(_ pid: Int32) -> ProcessStat? {
+        let fd = Glibc.open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 1024)
+        let count = read(fd, &bytes, bytes.count)
+        close(fd)
+        // "pid (comm) S ppid pgrp ...": comm may hold spaces or parentheses, so after the last ')'.
+        guard count > 0, let close = bytes[0..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = bytes[(close + 1)..<count].split(separator: UInt8(ascii: " "))
+        func number<Number: FixedWidthInteger>(_ index: Int) -> Number? {
+            fields.count > index ? Number(String(decoding: fields[index], as: UTF8.self)) : nil
         }
-        return stats
+        // fields[0] is field 3 (state), so field 22 (starttime) is fields[19].
+        guard let state = fields.first?.first, let parent: Int32 = number(1), let group: Int32 = number(2),
+              let startTime: UInt64 = number(19) else { return nil }
+        return ProcessStat(pid: pid, parent: parent, state: state, group: group, startTime: startTime)
     }
 
     /// Every pid in /proc but the host's own.
@@ -155,7 +194,7 @@ enum DescendantReaper {
     /// True when `pid` carries a marker of this host whose runtime process ended.
     private static func isStray(_ pid: Int32) -> Bool {
         guard let marker = self.marker(of: pid), marker.hasPrefix(hostToken + ".") else { return false }
-        return !liveMarkers.withLock { $0.contains(marker) }
+        return liveMarkers.withLock { $0[marker] == nil }
     }
 
     private static let needle = Array("\(markerVariable)=".utf8)
@@ -190,7 +229,7 @@ enum DescendantReaper {
 
 /// pidfd_open and pidfd_send_signal (glibc 2.36 has both; looked up with dlsym, as they sit
 /// behind `_GNU_SOURCE`).
-private enum PidFD {
+enum PidFD {
     private typealias Open = @convention(c) (Int32, UInt32) -> Int32
     private typealias Signal = @convention(c) (Int32, Int32, UnsafeMutableRawPointer?, UInt32) -> Int32
 

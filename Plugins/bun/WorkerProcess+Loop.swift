@@ -275,6 +275,8 @@ extension WorkerProcess {
             if let rss = Self.residentKB(processID) { overMemory = rss > launch.memoryCeilingKB }
         }
         observer.workerCallEnded(self, overMemory: overMemory)
+        // A short-lived escapee the call started is most likely still alive now: attribute it.
+        DescendantSweep.wake()
     }
 
     /// VmRSS of `pid` in KiB, from /proc/PID/status.

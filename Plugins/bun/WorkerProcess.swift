@@ -282,6 +282,7 @@ final class WorkerProcess: @unchecked Sendable {
                     output: .fileDescriptor(FileDescriptor(rawValue: childOutput), closeAfterSpawningProcess: true),
                     error: .fileDescriptor(FileDescriptor(rawValue: childError), closeAfterSpawningProcess: true)
                 ) { execution in
+                    DescendantReaper.started(marker: marker, pid: execution.processIdentifier.value)
                     await self.serve(execution.processIdentifier.value,
                                      descriptor: execution.processIdentifier.processDescriptor)
                 }

@@ -51,3 +51,29 @@ extension BunAdapterTests {
         await expectBackTo(base)
     }
 }
+
+/// Issue #15 item 7, pooled: an escapee that exits on its own while its worker lives is reaped
+/// then, not left a zombie child of the host until the worker ends (as a zombie its environment
+/// reads empty, so only the sweep that saw it alive can name it).
+extension BunAdapterTests {
+    @Test("pooled: a setsid escapee that exits on its own is reaped while its worker lives",
+          .timeLimit(.minutes(2)))
+    func selfExitingEscapeeIsReaped() async throws {
+        let base = await baseline()
+        let adapter = try H.adapter(mode: "pooled", entrypoint: "hardening.js")
+        // About 0.3 s, and unique: names the escapee in the process table while it lives.
+        let tag = "0.3\(getpid())\(Int.random(in: 1000...9999))"
+        let outcome = await H.outcome(adapter, "escapebriefly", ["tag": .string(tag)])
+        #expect(outcome.value == ["escaped": true], "\(outcome)")
+        // A zombie's cmdline reads empty: gone from `running` once it exited.
+        #expect(await ProcessTable.eventually { ProcessTable.running(["sleep", tag]).isEmpty && ProcessTable.running(["sh", "-c", "sleep \(tag)"]).isEmpty },
+                "the escapee ended")
+        #expect(ProcessTable.liveChildren(named: "bun") > 0, "the worker is alive")
+        #expect(await ProcessTable.eventually(seconds: 3) { ProcessTable.zombieChildren().isEmpty },
+                "zombie children while the worker lives: \(ProcessTable.zombieChildren().map { "\($0.pid)" })")
+        #expect(ProcessTable.liveChildren(named: "bun") > 0, "the worker is still alive")
+        await adapter.shutdown()
+        #expect(ProcessTable.zombieChildren().isEmpty)
+        await expectBackTo(base)
+    }
+}

@@ -11,6 +11,15 @@ export default {
     if (input.then === "hang") await new Promise(() => { setInterval(() => {}, 1000); });
     return { spawned: child.pid };
   },
+  // Starts `sh -c "sleep <tag>"` in a session of its own through `setsid -f`, whose parent
+  // exits at once: the escapee reparents to the host (a subreaper) and exits on its own while
+  // the worker lives.
+  escapebriefly: async (input) => {
+    const child = Bun.spawn(["setsid", "-f", "sh", "-c", `sleep ${input.tag}`], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    await child.exited;
+    await new Promise((r) => setTimeout(r, 50));
+    return { escaped: true };
+  },
   // Kills the whole runtime process (pooled: the worker) from inside a call.
   die: () => { process.kill(process.pid, "SIGKILL"); return new Promise(() => {}); },
   progressflood: async (input, config, ctx) => {
