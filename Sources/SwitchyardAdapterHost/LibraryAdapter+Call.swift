@@ -82,7 +82,18 @@ extension LibraryAdapter {
     /// calls that answer inside `start_call`: this thread spins briefly for the section to end
     /// (a hook thread that just finished a job spins briefly for the next one), and suspends
     /// only when it did not.
+    ///
+    /// With ``AdapterCallOptions/startsCallsInline`` the hook runs right here, still watched (a
+    /// hook that overruns the deadline is counted and the adapter marked unhealthy), but its
+    /// caller waits for it to return.
     private func start(_ call: AdapterCall, _ request: ToolCallRequest) async {
+        if options.startsCallsInline {
+            let ticket = HookWatchdog.watch(call, .startCall, deadline: call.deadline ?? HookWatchdog.never,
+                                            running: true, onHookThread: false)
+            startNow(call, request)
+            endStartSection(call, ticket, onHookThread: false)
+            return
+        }
         let ticket = startOnHookThread(call, request)
         if call.startSection.awaitBriefly() { return }
         await withTaskCancellationHandler {
@@ -104,13 +115,18 @@ extension LibraryAdapter {
         HookThreads.run(for: self) { [self] in
             guard HookWatchdog.claim(ticket) else { return }
             startNow(call, request)
-            if HookWatchdog.unwatch(ticket) {
-                call.startSection.end()
-            } else {
-                stuckHookReturned(.startCall, onHookThread: true)
-            }
+            endStartSection(call, ticket, onHookThread: true)
         }
         return ticket
+    }
+
+    /// Ends the start section's watch in time, or reports an abandoned hook that came back.
+    private func endStartSection(_ call: AdapterCall, _ ticket: HookTicket?, onHookThread: Bool) {
+        if HookWatchdog.unwatch(ticket) {
+            call.startSection.end()
+        } else {
+            stuckHookReturned(.startCall, onHookThread: onHookThread)
+        }
     }
 
     /// `start_call`, then what its return asks for (a `release_call` when the call already

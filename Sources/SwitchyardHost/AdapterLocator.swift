@@ -73,7 +73,8 @@ struct AdapterLocator: Sendable {
     /// ``verifiedLibraryPath(id:library:sha256:)`` are checked, and the file hashed, through the
     /// very descriptor that is then loaded.
     func adapter(id: String, library: String, config: JSONValue, timeout: Duration?,
-                 maxOutputBytes: Int? = nil, sha256: String? = nil) throws(ToolError) -> LibraryAdapter {
+                 maxOutputBytes: Int? = nil, sha256: String? = nil,
+                 startsCallsInline: Bool = false) throws(ToolError) -> LibraryAdapter {
         let loaded: AdapterLibrary
         do {
             loaded = try AdapterLibrary.load(resolve(library), policy: loadPolicy(sha256: sha256))
@@ -83,6 +84,7 @@ struct AdapterLocator: Sendable {
         var options = AdapterCallOptions()
         if let timeout { options.defaultTimeout = timeout }
         if let maxOutputBytes { options.maxOutputBytes = maxOutputBytes }
+        options.startsCallsInline = startsCallsInline
         return try LibraryAdapter(id: id, library: loaded, config: config, options: options)
     }
 

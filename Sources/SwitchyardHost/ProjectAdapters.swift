@@ -82,7 +82,7 @@ final class ProjectAdapters: Sendable {
             }
             if entry.isolation == .process { return try isolatedAdapter(entry) }
             return try locator.adapter(id: entry.id, library: entry.library, config: entry.config, timeout: nil,
-                                       sha256: entry.sha256)
+                                       sha256: entry.sha256, startsCallsInline: entry.isolation == .inline)
         }
     }
 

@@ -70,7 +70,11 @@ final class HelperServer: Sendable {
             let adapter = try LibraryAdapter(
                 id: configuration.adapterID, library: library, config: configuration.config,
                 options: AdapterCallOptions(defaultTimeout: .zero, cancelGrace: configuration.cancelGrace,
-                                            maxOutputBytes: configuration.maxOutputBytes))
+                                            maxOutputBytes: configuration.maxOutputBytes,
+                                            // The host supervises this process (its deadline
+                                            // kills a helper whose hook is stuck), and the reader
+                                            // takeover keeps calls coming: no hand-off needed.
+                                            startsCallsInline: true))
             let ready: JSONValue = [
                 "name": .string(library.adapterName), "version": .string(library.adapterVersion),
                 "abi": .string("\(library.abiMajor).\(library.abiMinor)"),

@@ -24,6 +24,10 @@ extension AdapterHostTests {
             TestLibraries.function(name, in: path, as: CountFunction.self)()
         }
 
+        func threadID() -> Int64 {
+            TestLibraries.function("fixture_thread_id", in: path, as: (@convention(c) () -> Int64).self)()
+        }
+
         func unblock(_ value: Int32) {
             TestLibraries.function("fixture_unblock", in: path, as: UnblockFunction.self)(value)
         }
@@ -83,6 +87,24 @@ extension AdapterHostTests {
 
         /// A cancel_call that blocks holds neither the call nor the caller: the call ends at the
         /// grace after its deadline, and the adapter is unhealthy while the hook is stuck.
+        /// By default start_call runs on a hook thread; `startsCallsInline` (`isolation: inline`)
+        /// runs it on the calling thread, with no hand-off.
+        @Test func inlineAdaptersStartCallsOnTheCallingThread() async throws {
+            let inline = try LibraryAdapter(id: "stuck-inline", library: try AdapterLibrary.load(path),
+                                            options: AdapterCallOptions(startsCallsInline: true))
+            let request = ToolCallRequest(toolID: "thread")
+            for _ in 0..<3 {
+                let caller = threadID()
+                let inlineAnswer = try await inline.run(request)
+                #expect(inlineAnswer["tid"]?.intValue == caller)
+                let handedOff = threadID()
+                let handedOffAnswer = try await stuck.run(request)
+                #expect(handedOffAnswer["tid"]?.intValue != nil)
+                #expect(handedOffAnswer["tid"]?.intValue != handedOff)
+            }
+            await inline.shutdown()
+        }
+
         @Test func aStuckCancelCallDoesNotHoldTheCall() async {
             let outcome = await call("block_cancel", timeout: .milliseconds(200))
             #expect(outcome.error?.kind == .timeout)

@@ -132,6 +132,10 @@ public struct AdapterConfig: Sendable {
 public enum AdapterIsolation: String, Sendable, CaseIterable {
     /// Loaded into the host process with dlopen (the default: fastest, shares its fate).
     case inProcess = "in_process"
+    /// In the host process like `in_process`, but `start_call` runs on the calling thread: no
+    /// thread hand-off per call, and a `start_call` that blocks holds its caller. For plugins
+    /// trusted not to block.
+    case inline
     /// Loaded by a helper process the host starts: a crash fails only that helper's calls.
     case process
 }

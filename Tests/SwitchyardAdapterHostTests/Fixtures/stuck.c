@@ -1,13 +1,16 @@
 /* A fixture adapter whose hooks block: "block_start" blocks inside start_call and "block_cancel"
-   inside cancel_call, until the test calls fixture_unblock(); "ok" answers at once. The host
+   inside cancel_call, until the test calls fixture_unblock(); "ok" answers at once; "thread"
+   answers with the id of the thread that runs start_call. The host
    must end such calls at their deadline without waiting for the hook. When it runs inside another
    process (`switchyard serve`, `tools call`), each hook that blocks appends a line to the file
    named by $SWITCHYARD_STUCK_FIXTURE_LOG, so a test can see it blocked. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <switchyard/adapter.h>
 
@@ -61,6 +64,9 @@ EXPORT int32_t fixture_releases(void) {
     return count;
 }
 
+/* The id of the calling thread, as the "thread" tool reports it. */
+EXPORT int64_t fixture_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
+
 /* Lets every blocked hook return (and later ones not block); 0 blocks them again. */
 EXPORT void fixture_unblock(int32_t value) {
     pthread_mutex_lock(&lock);
@@ -88,7 +94,7 @@ static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t
 
 static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
     (void)error_out;
-    static const char json[] = "[{\"id\":\"ok\"},{\"id\":\"block_start\"},{\"id\":\"block_cancel\"}]";
+    static const char json[] = "[{\"id\":\"ok\"},{\"id\":\"thread\"},{\"id\":\"block_start\"},{\"id\":\"block_cancel\"}]";
     uint8_t *copy = instance->host->alloc(instance->host->host_context, sizeof json);
     if (!copy) return SY_E_INTERNAL;
     memcpy(copy, json, sizeof json);
@@ -101,6 +107,12 @@ static sy_status start_call(sy_instance *instance, const sy_call_request *reques
     (void)error_out;
     if (strcmp(request->tool_id, "ok") == 0) {
         emit_text(instance->host, request->call_id, SY_FRAME_RESULT, "{\"ok\":true}");
+        return SY_OK;
+    }
+    if (strcmp(request->tool_id, "thread") == 0) { /* which thread runs start_call */
+        char json[64];
+        snprintf(json, sizeof json, "{\"tid\":%lld}", (long long)fixture_thread_id());
+        emit_text(instance->host, request->call_id, SY_FRAME_RESULT, json);
         return SY_OK;
     }
     if (strcmp(request->tool_id, "block_start") == 0) {
