@@ -21,6 +21,9 @@ import Foundation
 enum DescendantSweep {
     /// Time between sweeps while runtime processes live.
     static let interval: TimeInterval = 1
+    /// The least time between two sweeps, however often pooled calls end: a sweep reads every
+    /// /proc/PID/stat (about a millisecond), so at most ~2% of a core.
+    static let minimumGap: useconds_t = 50_000
 
     private final class Control: @unchecked Sendable {
         let condition = NSCondition()
@@ -63,6 +66,7 @@ enum DescendantSweep {
             control.condition.unlock()
             sweep(&tracked)
             if last { return }
+            usleep(minimumGap)
         }
     }
 
