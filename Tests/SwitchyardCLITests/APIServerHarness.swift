@@ -104,10 +104,25 @@ final class APIServerHarness: @unchecked Sendable {
         return state
     }
 
-    /// SIGTERM, then waits for the exit.
+    /// SIGTERM, then waits (bounded) for the exit: its status, or -1 when the server did not
+    /// exit within 30 s (then it is killed). Foundation's `waitUntilExit` is not used: it once
+    /// never returned in a full run after the server had exited (Foundation learns of the exit
+    /// through a socket the child inherits, which a process started meanwhile can hold).
     func stop() -> Int32 {
         process.terminate()
-        process.waitUntilExit()
+        let pid = process.processIdentifier
+        for _ in 0..<3_000 where process.isRunning {
+            // Exited but not yet seen by Foundation: reap it here.
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+            usleep(10_000)
+        }
+        guard !process.isRunning else {
+            kill(pid, SIGKILL)
+            return -1
+        }
         return process.terminationStatus
     }
 }
