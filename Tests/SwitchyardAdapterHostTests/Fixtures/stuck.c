@@ -5,20 +5,16 @@
    process (`switchyard serve`, `tools call`), each hook that blocks appends a line to the file
    named by $SWITCHYARD_STUCK_FIXTURE_LOG, so a test can see it blocked. */
 #define _POSIX_C_SOURCE 200809L
+#define FIXTURE_TOOLS "[{\"id\":\"ok\"},{\"id\":\"thread\"},{\"id\":\"block_start\"},{\"id\":\"block_cancel\"}]"
+#include "fixture_plugin.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <switchyard/adapter.h>
 
-#define EXPORT __attribute__((visibility("default")))
-
-struct sy_instance {
-    const sy_host_api *host;
-};
+#define EXPORT SY_EXPORT
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
@@ -80,29 +76,6 @@ static sy_status emit_text(const sy_host_api *host, uint64_t call, sy_frame_kind
     return host->emit(host->host_context, call, &frame);
 }
 
-static sy_status create(const sy_host_api *host, const uint8_t *config, uint64_t length, sy_instance **out,
-                        char **error_out) {
-    (void)config;
-    (void)length;
-    (void)error_out;
-    sy_instance *instance = malloc(sizeof *instance);
-    if (!instance) return SY_E_INTERNAL;
-    instance->host = host;
-    *out = instance;
-    return SY_OK;
-}
-
-static sy_status describe(sy_instance *instance, uint8_t **json_out, uint64_t *length_out, char **error_out) {
-    (void)error_out;
-    static const char json[] = "[{\"id\":\"ok\"},{\"id\":\"thread\"},{\"id\":\"block_start\"},{\"id\":\"block_cancel\"}]";
-    uint8_t *copy = instance->host->alloc(instance->host->host_context, sizeof json);
-    if (!copy) return SY_E_INTERNAL;
-    memcpy(copy, json, sizeof json);
-    *json_out = copy;
-    *length_out = sizeof json - 1;
-    return SY_OK;
-}
-
 static sy_status start_call(sy_instance *instance, const sy_call_request *request, char **error_out) {
     (void)error_out;
     if (strcmp(request->tool_id, "ok") == 0) {
@@ -137,19 +110,4 @@ static void release_call(sy_instance *instance, uint64_t call) {
     pthread_mutex_unlock(&lock);
 }
 
-static void destroy(sy_instance *instance) { free(instance); }
-
-EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter_api *api_out) {
-    if (host->abi_major != SY_ABI_VERSION_MAJOR) return SY_E_VERSION;
-    api_out->abi_major = SY_ABI_VERSION_MAJOR;
-    api_out->abi_minor = 0;
-    api_out->adapter_name = "stuck";
-    api_out->adapter_version = "0.0.1";
-    api_out->create = create;
-    api_out->describe = describe;
-    api_out->start_call = start_call;
-    api_out->cancel_call = cancel_call;
-    api_out->release_call = release_call;
-    api_out->destroy = destroy;
-    return SY_OK;
-}
+FIXTURE_ENTRY("stuck")
