@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# What `make bench` needs beyond scripts/setup.sh: the peers of the `peers` suite that live in
+# PyPI. DBOS goes into a venv of its own under .build-tools/ (bench only; `make test` never
+# needs it). Installs nothing when it is present; a failed install is not fatal: the `peers`
+# suite then skips DBOS with a note.
+set -euo pipefail
+
+PYTHON=${PYTHON:-python3}
+DBOS_VERSION=3.4.0
+venv=.build-tools/dbos-venv
+if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('dbos') != '$DBOS_VERSION')" 2>/dev/null; then
+    echo "setup-bench: installing dbos $DBOS_VERSION into $venv" >&2
+    { [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"; } &&
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "dbos==$DBOS_VERSION" ||
+        echo "setup-bench: dbos unavailable; the peers suite will skip it" >&2
+fi
