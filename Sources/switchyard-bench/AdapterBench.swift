@@ -35,8 +35,9 @@ enum AdapterBench {
         return ["tool_call_ns": median(hookThreadPerCall), "tool_call_inline_ns": median(inlinePerCall)]
     }
 
-    /// One batch: a single call is too short for the clock to time alone.
-    private static func nanosecondsPerCall(_ adapter: LibraryAdapter, _ request: ToolCallRequest) async throws -> Double {
+    /// One batch of calls of `request`, in nanoseconds per call: a single call is too short for
+    /// the clock to time alone.
+    static func nanosecondsPerCall(_ adapter: LibraryAdapter, _ request: ToolCallRequest) async throws -> Double {
         let batchSize = 500
         let start = ContinuousClock.now
         for _ in 0..<batchSize { _ = try await adapter.run(request) }
@@ -44,5 +45,6 @@ enum AdapterBench {
         return (Double(elapsed.seconds) * 1e9 + Double(elapsed.attoseconds) / 1e9) / Double(batchSize)
     }
 
-    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    /// The middle value of `values` (the upper one of an even count).
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 }

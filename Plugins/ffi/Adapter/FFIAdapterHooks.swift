@@ -58,9 +58,16 @@ enum FFIAdapterHooks {
             throw .notFound("ffi adapter: unknown tool \"\(toolID)\" (available: \(available.isEmpty ? "none" : available))")
         }
         let callID = request.pointee.call_id
+        let bytes = request.pointee.inputBytes
+        // The fast path: arguments decoded from the request bytes into the frame, the output
+        // written as bytes. It declines (calling nothing) anything it does not read, and the
+        // JSONValue path below then makes the call or names what is wrong with the input.
+        let answered = tool.function.callDirect(inputJSON: bytes) { output in
+            instance.host.emitPayload(callID: callID, kind: SY_FRAME_RESULT, bytes: output, terminal: true)
+        }
+        if answered != nil { return }
         let input: JSONValue
         do {
-            let bytes = request.pointee.inputBytes
             input = bytes.isEmpty ? .emptyObject : try JSONValue(parsing: bytes)
         } catch {
             instance.host.emitError(

@@ -12,6 +12,8 @@ public final class ForeignFunction: @unchecked Sendable {
     public let interface: CallInterface
     // Immutable after init; the code it points to stays loaded (libraries are never closed).
     let address: UnsafeMutableRawPointer
+    /// The frame layout of ``callDirect(inputJSON:_:)``; `nil` for a signature it does not take.
+    let directPlan: DirectCallPlan?
 
     /// Loads the library, resolves the symbol and prepares the call interface.
     /// - Parameters:
@@ -37,6 +39,7 @@ public final class ForeignFunction: @unchecked Sendable {
         self.interface = try CallInterface.cached(
             returning: signature.result.ffiType, arguments: signature.parameters.map(\.ffiType),
             fixedArgumentCount: signature.variadicFrom)
+        self.directPlan = DirectCallPlan(signature)
     }
 
     /// Calls the function with a tool input `{"args": [...]}`.
