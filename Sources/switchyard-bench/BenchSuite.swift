@@ -17,6 +17,7 @@ enum BenchSuite: String, CaseIterable {
         case .ffi:
             var figures = try FFIBench.run()
             figures.merge(try await AdapterBench.run(binDirectory: Self.binDirectory)) { _, new in new }
+            figures.merge(try await FFIAdapterBench.run(binDirectory: Self.binDirectory)) { _, new in new }
             figures.merge(try await IsolatedAdapterBench.run(binDirectory: Self.binDirectory)) { _, new in new }
             return figures
         case .bun: return try await BunBench.run(binDirectory: Self.binDirectory)
