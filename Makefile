@@ -49,8 +49,11 @@ test-fast: build
 # libFuzzer targets for the parsers (docs/FUZZING.md): `make fuzz`, `make fuzz-smoke`.
 include Fuzz/fuzz.mk
 
+# Every figure is the median of 3 alternated runs; the spread goes to stderr and .build/bench-spread.json.
 bench: setup
-	$(SWIFT) run -c release switchyard-bench ffi bun engine api --json
+	@./scripts/setup-bench.sh
+	$(SWIFT) build -c release
+	$(SWIFT) run -c release --skip-build switchyard-bench ffi bun engine api peers --runs 3 --spread .build/bench-spread.json --json
 
 clean:
 	$(SWIFT) package clean

@@ -4,7 +4,7 @@ import SwitchyardAdapterHost
 
 /// The benchmark suites docs/CLI.md names.
 enum BenchSuite: String, CaseIterable {
-    case ffi, bun, engine, api
+    case ffi, bun, engine, api, peers
 
     /// The directory holding the built executables and adapter libraries.
     static var binDirectory: String {
@@ -34,6 +34,7 @@ enum BenchSuite: String, CaseIterable {
             let figures = try await APIBench.run(adapters: ["textkit": textkit])
             await textkit.shutdown()
             return figures
+        case .peers: return try await PeerBench.run(binDirectory: Self.binDirectory)
         }
     }
 }
@@ -43,12 +44,15 @@ enum BenchReport {
     static func json(_ report: [String: [String: Double]]) -> String {
         let suites = report.keys.sorted().map { suite -> String in
             let figures = report[suite]!.keys.sorted().map { key -> String in
-                let value = report[suite]![key]!
-                let text = value.isFinite ? String(format: "%.3f", value) : "null"
-                return "\"\(key)\": \(text)"
+                "\"\(key)\": \(number(report[suite]![key]!))"
             }
             return "\"\(suite)\": {" + figures.joined(separator: ", ") + "}"
         }
         return "{" + suites.joined(separator: ", ") + "}"
+    }
+
+    /// A figure as JSON: three decimals, `null` when it is not finite.
+    static func number(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.3f", value) : "null"
     }
 }

@@ -1,22 +1,30 @@
 import Foundation
 
-/// `switchyard-bench SUITE... --json`: runs the named suites side by side in one process and
-/// prints one JSON object `{ "SUITE": { "figure": number, ... } }`.
-let arguments = Array(CommandLine.arguments.dropFirst())
-let suites = arguments.filter { !$0.hasPrefix("--") }
-let known = BenchSuite.allCases.map(\.rawValue)
-guard !suites.isEmpty, suites.allSatisfy(known.contains) else {
-    FileHandle.standardError.write(Data("usage: switchyard-bench {\(known.joined(separator: "|"))}... --json\n".utf8))
+/// `switchyard-bench SUITE... --json [--runs N] [--spread FILE]`: runs the named suites
+/// alternated N times in one process (default 3) and prints one JSON object
+/// `{ "SUITE": { "figure": median, ... } }`; every figure's spread goes to stderr as a table and,
+/// with `--spread`, to FILE as JSON (docs/CLI.md).
+let options: BenchOptions
+do {
+    options = try BenchOptions(parsing: Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("switchyard-bench: \(error)\n\(BenchOptions.usage)\n".utf8))
     exit(2)
 }
-var report: [String: [String: Double]] = [:]
+let samples: [String: [String: FigureSamples]]
 do {
-    for name in suites {
-        FileHandle.standardError.write(Data("bench: running \(name)\n".utf8))
-        report[name] = try await BenchSuite(rawValue: name)!.run()
-    }
+    samples = try await BenchRuns.run(options)
 } catch {
     FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
     exit(1)
 }
-print(BenchReport.json(report))
+if let path = options.spreadPath {
+    do {
+        try (BenchRuns.spreadJSON(samples) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        FileHandle.standardError.write(Data("bench: --spread \(path): cannot write: \(error.localizedDescription)\n".utf8))
+        exit(2)
+    }
+}
+FileHandle.standardError.write(Data(("bench: median of \(options.runs) alternated run(s)\n" + BenchRuns.spreadTable(samples)).utf8))
+print(BenchReport.json(BenchRuns.medians(samples)))
