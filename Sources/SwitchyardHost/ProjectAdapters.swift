@@ -74,8 +74,9 @@ final class ProjectAdapters: Sendable {
                 timeout: project.runtime.toolExecutionTimeout, maxOutputBytes: project.runtime.maxOutputBytes)
         case "ffi":
             let ffiTools = project.allTools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
+            // Inline: the ffi adapter's start_call is the declared C call itself (docs/ADAPTERS.md).
             return try locator.adapter(id: "ffi", library: "switchyard_ffi", config: ["tools": .array(ffiTools), "allowed_directories": .array(locator.directories.map { .string($0) })],
-                                       timeout: nil)
+                                       timeout: nil, startsCallsInline: true)
         default:
             guard let entry = project.adapters.first(where: { $0.id == key }) else {
                 throw ToolError(.notFound, "the project declares no adapter \"\(key)\"")
