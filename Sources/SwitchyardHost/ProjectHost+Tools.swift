@@ -36,8 +36,9 @@ extension ProjectHost {
     /// - Returns: the tool's output, a JSON object.
     /// - Throws: `HostError` with `toolError` set: `.unknownTool` (kind `not_found`, the message
     ///   lists the declared tools), `.undeclaredAdapter` (`not_found`), `.adapterLoad` (`load`,
-    ///   `abi`, `invalid_input`), `.toolFailed` (the call's kind: `timeout`, `tool_error`, ...);
-    ///   or `.shutDown`.
+    ///   `abi`, `invalid_input`), `.invalidInput` (the input fails the tool's `input:` schema;
+    ///   nothing is called), `.toolFailed` (the call's kind: `timeout`, `tool_error`, ... — also
+    ///   `tool_error` for a result that fails the tool's `output:` schema); or `.shutDown`.
     public func callTool(_ toolID: String, input: JSONValue = .emptyObject, timeout: Duration? = nil,
                          onEvent: (ToolEvent) -> Void = { _ in }) async throws(HostError) -> JSONValue {
         try checkOpen()
@@ -52,11 +53,17 @@ extension ProjectHost {
                 .notFound, "tool \"\(toolID)\" names adapter \"\(tool.adapterKey)\", which the project does not declare",
                 toolID: toolID))
         }
+        do { try tool.checkInput(input) } catch {
+            let named = ToolError(error.kind, "tool \"\(toolID)\": \(error.message)", toolID: toolID)
+            throw HostError(.invalidInput, named.message, toolError: named)
+        }
         let adapter = try loadedAdapter(tool.adapterKey)
         let request = ToolCallRequest(toolID: tool.id, input: input, config: tool.config, env: tool.env,
                                       timeout: timeout ?? tool.timeout)
         do {
-            return try await adapter.run(request, onEvent: onEvent)
+            let output = try await adapter.run(request, onEvent: onEvent)
+            try tool.checkOutput(output)
+            return output
         } catch let error as ToolError {
             throw HostError(.toolFailed, toolError: error)
         } catch {

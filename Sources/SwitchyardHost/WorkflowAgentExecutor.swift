@@ -47,8 +47,12 @@ public struct WorkflowAgentExecutor: AgentExecutor {
                                         inputSchema: tool.input, outputSchema: tool.output)
         let environment = env.merging(tool.env) { _, own in own }
         return AgentTool(descriptor: descriptor) { input in
-            try await adapter.run(ToolCallRequest(toolID: tool.id, input: input, config: tool.config,
-                                                  env: environment, timeout: tool.timeout))
+            // A schema failure goes back to the model like any tool error, so it can correct its call.
+            try tool.checkInput(input)
+            let output = try await adapter.run(ToolCallRequest(toolID: tool.id, input: input, config: tool.config,
+                                                               env: environment, timeout: tool.timeout))
+            try tool.checkOutput(output)
+            return output
         }
     }
 }

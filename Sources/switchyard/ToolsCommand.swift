@@ -46,10 +46,10 @@ struct ToolsCommand: AsyncParsableCommand {
             switch outcome {
             case .success(let output): print(output.jsonString)
             case .failure(let error):
-                // A tool naming an undeclared adapter, or an adapter refusing its configuration
-                // (e.g. the runtime's `mode`), is a configuration error; the rest ran (or tried
-                // to) and failed.
-                let misconfigured = error.code == .undeclaredAdapter
+                // A tool naming an undeclared adapter, an adapter refusing its configuration (e.g.
+                // the runtime's `mode`) or an input the tool's `input:` schema refuses is a usage or
+                // configuration error; the rest ran (or tried to) and failed.
+                let misconfigured = error.code == .undeclaredAdapter || error.code == .invalidInput
                     || (error.code == .adapterLoad && error.toolError?.kind == .invalidInput)
                 throw CommandFailure(line: error.description, exitCode: misconfigured ? 2 : 1)
             }

@@ -69,6 +69,7 @@ extension ExecutionRun {
                                       timeout: tool.timeout ?? task.config.timeout)
         let execID = self.execID
         do {
+            try tool.checkInput(input)
             let output = try await adapter.run(request) { event in
                 switch event {
                 case .progress(let progress): self.emit(.toolProgress(execID: execID, taskID: id, progress: progress))
@@ -77,6 +78,7 @@ extension ExecutionRun {
                 case .result: break
                 }
             }
+            try tool.checkOutput(output)
             return Attempt(status: .success, output: output.objectValue != nil ? output : ["value": output])
         } catch {
             if Task.isCancelled { return .canceled }

@@ -5,6 +5,7 @@ extension DocumentDecoder {
     /// Decodes the project file (its workflows are read separately, one decoder per file).
     mutating func project(_ document: JSONValue, directory: String) -> ProjectConfig {
         let root = mapping(document, at: "") ?? FieldReader(members: [:])
+        checkKeys(root, known: KnownKeys.project, in: "the project file")
         var project = ProjectConfig(
             name: string(root, "name") ?? URL(fileURLWithPath: directory).lastPathComponent,
             version: string(root, "version") ?? "", directory: directory, file: file)
@@ -23,6 +24,7 @@ extension DocumentDecoder {
         var seenAdapters: Set<String> = []
         for (path, value) in elements(root, "adapters") {
             guard let entry = mapping(value, at: path) else { continue }
+            checkKeys(entry, known: KnownKeys.adapter, in: "an adapters: entry")
             let id = string(entry, "id", required: true) ?? ""
             let library = string(entry, "library", required: true) ?? ""
             if ["runtime", "ffi"].contains(id) { fail(entry.path("id"), "\"\(id)\" is reserved") }
@@ -31,7 +33,9 @@ extension DocumentDecoder {
                 id: id, library: library, config: entry.members["config"] ?? .emptyObject,
                 sha256: sha256(entry), isolation: isolation(entry), limits: isolationLimits(entry)))
         }
-        _ = array(root, "workflows")
+        for (path, value) in elements(root, "workflows") where value.objectValue != nil {
+            if let entry = mapping(value, at: path) { checkKeys(entry, known: KnownKeys.workflowSource, in: "a workflows: entry") }
+        }
         return project
     }
 
@@ -48,6 +52,7 @@ extension DocumentDecoder {
 
     mutating func tool(_ value: JSONValue, at path: String) -> ToolConfig? {
         guard let fields = mapping(value, at: path) else { return nil }
+        checkKeys(fields, known: KnownKeys.tool, in: "a tool")
         var tool = ToolConfig(id: toolID(fields), file: file)
         tool.description = string(fields, "description") ?? ""
         tool.input = fields.members["input"]
@@ -63,10 +68,13 @@ extension DocumentDecoder {
 
     mutating func workflow(_ document: JSONValue) -> WorkflowConfig? {
         guard let root = mapping(document, at: "") else { return nil }
+        checkKeys(root, known: KnownKeys.workflow, in: "a workflow")
         var workflow = WorkflowConfig(id: string(root, "id", required: true) ?? "", file: file)
         workflow.version = string(root, "version") ?? ""
         workflow.description = string(root, "description") ?? ""
         if let config = mapping(root, "config") {
+            checkKeys(config, known: KnownKeys.workflowConfig, in: "a workflow's config")
+            checkOptionKeys(config)
             workflow.inputSchema = config.members["input"]
             workflow.env = environment(config, "env")
             workflow.timeout = duration(config, "timeout")
@@ -76,6 +84,7 @@ extension DocumentDecoder {
             if let tool = tool(value, at: path) { workflow.tools.append(tool) }
         }
         workflow.agents = array(root, "agents")
+        checkAgentKeys(elements(root, "agents"))
         for (index, agent) in workflow.agents.enumerated() where agent["id"]?.stringValue == nil {
             fail(FieldReader.join(FieldReader.join(root.path("agents"), index: index), "id"), "is required")
         }
@@ -111,6 +120,7 @@ extension DocumentDecoder {
 
     private mutating func isolationLimits(_ entry: FieldReader) -> IsolationLimits {
         guard let limits = mapping(entry, "limits") else { return IsolationLimits() }
+        checkKeys(limits, known: KnownKeys.adapterLimits, in: "an adapter's limits")
         func positive(_ key: String) -> Int? {
             guard let value = int(limits, key) else { return nil }
             if value < 1 { fail(limits.path(key), "must be at least 1, got \(value)") }

@@ -7,6 +7,7 @@ extension DocumentDecoder {
             if value.isNull { fail(path, "expected a task mapping, found null") }
             return nil
         }
+        checkKeys(fields, known: KnownKeys.task, in: "a task")
         let id = string(fields, "id", required: !templatedID) ?? (templatedID ? "{{ .index }}" : "")
         let type = enumValue(fields, "type", as: TaskType.self) ?? .basic
         var task = TaskConfig(id: id, type: type, path: path)
@@ -60,6 +61,7 @@ extension DocumentDecoder {
             }
         }
         if let signal = mapping(fields, "signal") {
+            checkKeys(signal, known: KnownKeys.signal, in: "a task's signal")
             let id = string(signal, "id", required: true) ?? ""
             task.signal = SignalSpec(id: id, payload: signal.members["payload"] ?? .emptyObject)
         }
@@ -96,11 +98,14 @@ extension DocumentDecoder {
 
     private mutating func transition(_ fields: FieldReader, _ key: String) -> Transition? {
         guard let members = mapping(fields, key) else { return nil }
+        checkKeys(members, known: KnownKeys.transition, in: key)
         return Transition(next: string(members, "next"), with: members.members["with"])
     }
 
     private mutating func retryPolicy(_ fields: FieldReader) -> RetryPolicy? {
         let config = mapping(fields, "config") ?? FieldReader(members: [:], at: fields.path("config"))
+        checkKeys(config, known: KnownKeys.globalOptions, in: "a task's config")
+        checkOptionKeys(config)
         if let policy = mapping(config, "retry_policy") {
             var result = RetryPolicy(maximumAttempts: int(policy, "maximum_attempts") ?? 3)
             if let initial = duration(policy, "initial_interval") { result.initialInterval = initial }
