@@ -1,14 +1,34 @@
 #define _GNU_SOURCE
 #include "isolation_support.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 int sy_isolation_pipe(int ends[2]) { return pipe2(ends, O_CLOEXEC); }
+
+int sy_isolation_epoll_watch_readable(int fd) {
+    int set = epoll_create1(EPOLL_CLOEXEC);
+    if (set < 0) return -1;
+    struct epoll_event event = {.events = EPOLLIN, .data.fd = fd};
+    if (epoll_ctl(set, EPOLL_CTL_ADD, fd, &event) != 0) {
+        int saved = errno;
+        close(set);
+        errno = saved;
+        return -1;
+    }
+    return set;
+}
+
+int sy_isolation_epoll_set_reading(int epoll_fd, int fd, int reading) {
+    struct epoll_event event = {.events = reading ? EPOLLIN : 0, .data.fd = fd};
+    return epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &event);
+}
 
 int sy_isolation_die_with_parent(void) { return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); }
 

@@ -26,14 +26,11 @@ extension HelperProcess {
         }
     }
 
-    /// Serves the pipes until the helper's stdout closes.
+    /// Serves the pipes until the helper's stdout closes (or a frame breaks the protocol).
     private func runLoop() {
-        let capacity = 64 * 1024
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        var parser = HelperFrameParser(maxPayloadBytes: configuration.maxOutputBytes + (1 << 20))
-        // Made once: this loop runs once per frame, on every isolated call's path.
-        var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0),
+        var scratch: UInt64 = 0
+        // Made once: this loop runs once per frame the I/O thread reads.
+        var fds = [pollfd(fd: output.readiness, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0)]
         while true {
@@ -44,20 +41,25 @@ extension HelperProcess {
                 break
             }
             if fds[1].revents != 0 {
-                while read(wakeReadFD, buffer.baseAddress, 64) > 0 {}
+                while read(wakeReadFD, &scratch, MemoryLayout<UInt64>.size) > 0 {}
             }
             if wantsWrite, fds[2].revents != 0 { flushBacklog() }
             guard fds[0].revents != 0 else { continue }
-            let count = read(outputFD, buffer.baseAddress, capacity)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            do {
-                while let frame = try parser.next() { route(frame) }
-            } catch {
-                kill(reason: "its helper broke the frame protocol (\(error))")
-                break
-            }
+            if readOutput() == .ended { break }
+        }
+        output.end()
+    }
+
+    /// Reads and routes what the helper's stdout holds now.
+    func readOutput() -> HelperOutputReader.Outcome {
+        output.drain(route: route) { error in kill(reason: "its helper broke the frame protocol (\(error))") }
+    }
+
+    /// Reads the helper's answers on the calling thread until `done()`, for at most `budget`
+    /// (see ``HelperOutputReader``); returns at once when another thread reads.
+    func readWhileWaiting(budget: Duration, until done: () -> Bool) {
+        output.readWhileWaiting(budget: budget, until: done, route: route) { error in
+            kill(reason: "its helper broke the frame protocol (\(error))")
         }
     }
 
@@ -110,15 +112,18 @@ extension HelperProcess {
     }
 
     func closeParentEnds() {
-        state.withLock { state in
-            guard !state.inputClosed else { return }
+        let first = state.withLock { state -> Bool in
+            guard !state.inputClosed else { return false }
             state.inputClosed = true
             state.backlog = []
             close(inputFD)
-            close(outputFD)
             close(wakeReadFD)
             close(wakeWriteFD)
+            return true
         }
+        // Outside the state lock: a reader holds its own lock while it routes frames, which
+        // takes the state lock.
+        if first { output.closeDescriptors() }
     }
 
     /// The helper was reaped: readiness fails if it never came, every unfinished call is handed

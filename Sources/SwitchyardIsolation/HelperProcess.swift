@@ -31,7 +31,8 @@ final class HelperProcess: @unchecked Sendable {
 
     // Parent ends; the I/O thread closes them once it ends (inputFD under the state lock).
     let inputFD: Int32
-    let outputFD: Int32
+    /// The helper's stdout, read by the I/O thread or by a caller waiting for its answer.
+    let output: HelperOutputReader
     let wakeReadFD: Int32
     let wakeWriteFD: Int32
     // Child ends, closed by subprocess after spawning.
@@ -76,8 +77,14 @@ final class HelperProcess: @unchecked Sendable {
             for fd in input + output + wake where fd >= 0 { close(fd) }
             throw ToolError(.load, "adapter \(configuration.adapterID): cannot create pipes for its helper: \(reason)")
         }
+        guard let reader = HelperOutputReader(descriptor: output[0],
+                                              maxPayloadBytes: configuration.maxOutputBytes + (1 << 20)) else {
+            let reason = String(cString: strerror(errno))
+            for fd in input + output + wake { close(fd) }
+            throw ToolError(.load, "adapter \(configuration.adapterID): cannot create an epoll set for its helper: \(reason)")
+        }
         inputFD = input[1]; childInput = input[0]
-        outputFD = output[0]; childOutput = output[1]
+        self.output = reader; childOutput = output[1]
         wakeReadFD = wake[0]; wakeWriteFD = wake[1]
         for fd in [inputFD, wakeReadFD, wakeWriteFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
     }

@@ -40,6 +40,7 @@ extension IsolatedAdapter {
     /// Runs a call in the helper to its end; canceling the task cancels the call.
     public func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
         let call = try await begin(request)
+        call.readAnswerBriefly(budget: Self.answerReadBudget)
         return try await withTaskCancellationHandler {
             while let event = try await call.next() {
                 if case .result(let output) = event { return output }
@@ -50,6 +51,10 @@ extension IsolatedAdapter {
             call.cancel(reason: "the call was canceled")
         }
     }
+
+    /// How long `run` reads the helper's answer itself before it suspends: a round trip on a
+    /// 2-core machine under load, but short enough not to hold a pool thread from other work.
+    static let answerReadBudget = Duration.microseconds(60)
 
     /// Admits a call (refusing it past `max_in_flight`) and sends it to a ready helper.
     func begin(_ request: ToolCallRequest) async throws(ToolError) -> IsolatedCall {

@@ -175,6 +175,14 @@ final class IsolatedCall: Sendable {
 
     // MARK: Consumer side
 
+    /// Reads the helper's answer on the calling thread for up to `budget` before the consumer
+    /// suspends: a call the helper answers by then ends without waking the I/O thread or a
+    /// pool thread (``HelperOutputReader``). Returns early when another thread reads.
+    func readAnswerBriefly(budget: Duration) {
+        guard let helper = state.withLock({ $0.ended ? nil : $0.helper }) else { return }
+        helper.readWhileWaiting(budget: budget) { state.withLock { $0.hasSomethingToDeliver } }
+    }
+
     /// The next event, `nil` after the result; throws the call's error.
     func next() async throws(ToolError) -> ToolEvent? {
         while true {

@@ -200,25 +200,48 @@ final class HelperServer: Sendable {
     }
 }
 
-/// Reads frames from the host's pipe, blocking. Used by one reading thread at a time (the
+/// Reads frames from the host's pipe. Used by one reading thread at a time (the
 /// ``ReaderTakeover`` hand-over orders the threads).
+///
+/// The pipe is non-blocking: with nothing to read, the reader keeps trying for `spinBudget`
+/// before it blocks in `poll`. A host sending calls back to back (the next one comes a few
+/// microseconds after it read the last answer) then finds this thread awake, which saves the
+/// wake-up of a blocked thread on every call; an idle helper spins once per burst.
 final class FrameReader: @unchecked Sendable {
     let descriptor: Int32
+    let spinBudget: Duration
     private var parser = HelperFrameParser(maxPayloadBytes: Int(UInt32.max))
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, spinBudget: Duration = .microseconds(50)) {
         self.descriptor = descriptor
+        self.spinBudget = spinBudget
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
     }
 
     /// The next frame, or `nil` once the pipe closed (or broke).
     func next() -> HelperFrame? {
+        let clock = ContinuousClock()
+        var spinUntil: ContinuousClock.Instant?
         while true {
             if let frame = try? parser.next() { return frame }
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if count > 0 {
+                buffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                continue
+            }
+            guard count < 0, errno == EINTR || errno == EAGAIN else { return nil }
+            if errno == EINTR { continue }
+            let now = clock.now
+            if spinUntil == nil { spinUntil = now + spinBudget }
+            if let spinUntil, now < spinUntil {
+                // Let the host's thread run should it wait for this CPU (see
+                // HelperOutputReader in SwitchyardIsolation).
+                sched_yield()
+                continue
+            }
+            var readable = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&readable, 1, -1)
         }
     }
 }

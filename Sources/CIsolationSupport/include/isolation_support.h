@@ -27,6 +27,13 @@ int sy_isolation_set_limit(sy_isolation_limit limit, uint64_t value);
 /** Duplicates `fd` to the lowest free descriptor >= `minimum`, close-on-exec; -1 on failure. */
 int sy_isolation_dup_cloexec(int fd, int minimum);
 
+/** A new epoll set (close-on-exec) watching `fd` for reading; the set, or -1 with errno set. */
+int sy_isolation_epoll_watch_readable(int fd);
+
+/** Switches the set's interest in `fd` for reading on or off. Changing a set does not wake a
+ *  thread waiting on it; switching on does when `fd` is readable. Returns 0 or -1 (errno). */
+int sy_isolation_epoll_set_reading(int epoll_fd, int fd, int reading);
+
 /** The abbreviation of a signal (SIGSEGV, SIGXCPU, ...), or NULL for an unknown number. */
 const char *_Nullable sy_isolation_signal_name(int signal_number);
 
