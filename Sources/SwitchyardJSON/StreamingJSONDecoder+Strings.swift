@@ -96,6 +96,18 @@ extension StreamingJSONDecoder {
         token.append(contentsOf: String(Character(scalar)).utf8)
     }
 
+    /// Appends validated string bytes. A run that would take the token past a segment goes
+    /// straight to the mapped chunks, so a long string's bytes are copied once on the way in.
+    mutating func appendStringBytes(_ bytes: UnsafeRawBufferPointer) {
+        if token.count + bytes.count < Self.segmentBytes {
+            token.append(contentsOf: bytes)
+            return
+        }
+        if longString == nil { longString = MappedByteChunks() }
+        if !token.isEmpty { flushSegment() }
+        longString!.append(bytes)
+    }
+
     mutating func flushSegment() {
         if longString == nil { longString = MappedByteChunks() }
         token.withUnsafeBytes { longString!.append($0) }

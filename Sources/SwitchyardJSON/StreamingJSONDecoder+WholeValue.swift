@@ -149,25 +149,22 @@ struct WholeValueParser {
     private mutating func string() -> String? {
         index += 1
         let start = index
-        var isASCII = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                if isASCII { return String(decoding: run, as: UTF8.self) }
-                return String(validating: run, as: UTF8.self)
-            }
-            if byte == UInt8(ascii: "\\") {
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-                return escapedString(isASCII: isASCII)
-            }
-            if byte < 0x20 { return nil }
-            if byte >= 0x80 { isASCII = false }
+        guard let base = bytes.baseAddress else { return nil }
+        let run = ASCIIScan.stringRunEnd(base, from: start, count: bytes.count)
+        index = run.end
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            return run.hasNonASCII ? String(validating: text, as: UTF8.self) : String(decoding: text, as: UTF8.self)
+        case UInt8(ascii: "\\"):
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+            return escapedString(isASCII: !run.hasNonASCII)
+        default:
+            return nil  // a control character
         }
-        return nil
     }
 
     /// The rest of a string with escapes, decoded into `scratch` the way the streaming decoder

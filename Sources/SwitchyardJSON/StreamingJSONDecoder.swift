@@ -48,19 +48,25 @@ public struct StreamingJSONDecoder: Sendable {
             holdsWholeValue = true
             return
         }
+        guard let base = chunk.baseAddress else { return }
         let chunkStart = byteCount
         var index = 0
         let count = chunk.count
         do {
             while index < count {
-                if case .inString = state {
-                    // Fast path: copy a run of plain ASCII string bytes in one append.
-                    let runEnd = plainStringRunEnd(chunk, from: index)
-                    if runEnd > index {
-                        token.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[index..<runEnd]))
-                        byteCount += runEnd - index
-                        index = runEnd
-                        if token.count >= Self.segmentBytes { flushSegment() }
+                if case .inString = state, highSurrogate == nil {
+                    // Bulk path: a run of string bytes with nothing to unescape, found a word at a
+                    // time, validated as UTF-8 only if it holds non-ASCII bytes, copied at once.
+                    let run = ASCIIScan.stringRunEnd(base, from: index, count: count)
+                    if run.end > index {
+                        let bytes = UnsafeRawBufferPointer(rebasing: chunk[index..<run.end])
+                        if run.hasNonASCII || !utf8.isAtCharacterBoundary, let bad = utf8.validate(bytes) {
+                            byteCount += bad
+                            throw error("invalid UTF-8 in a string")
+                        }
+                        appendStringBytes(bytes)
+                        byteCount += run.end - index
+                        index = run.end
                         continue
                     }
                 }
@@ -105,18 +111,6 @@ public struct StreamingJSONDecoder: Sendable {
             self = StreamingJSONDecoder()
         }
         return value
-    }
-
-    /// The end of the run of bytes from `start` that need no escaping, validation or state change.
-    private func plainStringRunEnd(_ chunk: UnsafeRawBufferPointer, from start: Int) -> Int {
-        guard utf8.isAtCharacterBoundary, highSurrogate == nil else { return start }
-        var end = start
-        while end < chunk.count {
-            let byte = chunk[end]
-            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
-            end += 1
-        }
-        return end
     }
 
     func error(_ reason: String) -> JSONDecodingError {
