@@ -13,6 +13,8 @@ extension ExecutionHandle {
             // A canceled sleep must end the timer: `try?` would swallow the cancellation and let
             // a timer canceled by a finished run claim the answer as a timeout.
             let timer = Task {
+                liveTimers.add(1, ordering: .relaxed)
+                defer { liveTimers.subtract(1, ordering: .relaxed) }
                 do { try await Task.sleep(for: limit) } catch { return }
                 if once.claim() { continuation.resume(returning: nil) }
             }
@@ -25,6 +27,15 @@ extension ExecutionHandle {
             }
         }
     }
+}
+
+/// Wait timers started and not yet ended, process-wide: a wait that got its answer must not
+/// leave its timer sleeping out the limit (tests count them; it costs two relaxed atomics).
+private let liveTimers = Atomic<Int>(0)
+
+extension ExecutionHandle {
+    /// Wait timers of `result(waitingAtMost:)` alive now.
+    static var liveWaitTimers: Int { liveTimers.load(ordering: .relaxed) }
 }
 
 /// True for the first caller of `claim()` only.
