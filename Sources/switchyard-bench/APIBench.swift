@@ -16,7 +16,7 @@ enum APIBench {
     ///   median), `sync_with_state_ms` (the same with `?include=state`, which reads the store),
     ///   `workflow_sync_ms` (`POST /workflows/{id}/executions/sync`), and
     ///   `completion_to_response_ms` (from the end of the task to the whole response in the
-    ///   client's hands, median).
+    ///   client's hands, median); then the loaded figures of ``APILoad``.
     static func run(adapters: [String: any ToolAdapter]) async throws -> [String: Double] {
         let directory = NSTemporaryDirectory() + "switchyard-api-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -77,8 +77,12 @@ enum APIBench {
             let (_, done) = try await post("/workflows/wf/executions/sync", ["input": ["text": "over http"]])
             workflow.append(milliseconds(done - began))
         }
-        return ["sync_without_state_ms": median(without), "sync_with_state_ms": median(with),
-                "workflow_sync_ms": median(workflow), "completion_to_response_ms": median(completion)]
+        var figures = ["sync_without_state_ms": median(without), "sync_with_state_ms": median(with),
+                       "workflow_sync_ms": median(workflow), "completion_to_response_ms": median(completion)]
+        serving.cancel()
+        // Loaded: 16 keep-alive clients against `switchyard serve` in a process of its own.
+        figures.merge(try await APILoad.run(project: directory, binDirectory: BenchSuite.binDirectory)) { _, new in new }
+        return figures
     }
 
     static func milliseconds(_ duration: Duration) -> Double { BunBench.milliseconds(duration) }
