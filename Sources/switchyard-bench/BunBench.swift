@@ -10,7 +10,8 @@ enum BunBench {
     /// Runs the suite. `binDirectory` holds `libswitchyard_bun.so`.
     /// - Returns: `bun_start_ms`, `per_call_ms`, `per_call_vs_bun_start`, `pooled_p50_us`, `pooled_p99_us`,
     ///   `per_call_calls_per_s`, `pooled_calls_per_s`, `pooled_calls_per_s_8_inflight`,
-    ///   `decode_10mib_peak_ratio`.
+    ///   `decode_10mib_peak_ratio`, and `BunDecodeBench`'s figures (the 10 MiB output's time against
+    ///   bare Bun producing and piping it, the workers' peak memory).
     static func run(binDirectory: String) async throws -> [String: Double] {
         // The project lives beside the binaries, not in a shared /tmp: Bun lists every directory
         // above the script it runs, so a crowded /tmp would be measured instead of the adapter.
@@ -95,6 +96,7 @@ enum BunBench {
         let peak = max(sampler.stop(), statusKB("VmRSS"))
         precondition(output["data"]?.stringValue?.utf8.count == size)
         figures["decode_10mib_peak_ratio"] = Double(max(0, peak - baseline) * 1024) / Double(size)
+        figures.merge(try await BunDecodeBench.run(bun: bun, directory: directory, pooled: pooled)) { _, new in new }
         await pooled.shutdown()
         return figures
     }
@@ -112,12 +114,7 @@ enum BunBench {
         return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + "/bun"
     }
 
-
-    static func statusKB(_ field: String) -> Int {
-        let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = text.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
-        return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
-    }
+    static func statusKB(_ field: String) -> Int { ChildProcesses.statusKB("self", field) }
 
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
