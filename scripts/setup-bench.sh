@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What `make bench` needs beyond scripts/setup.sh: wrk for the loaded `api` run, and the peers of
-# the `peers` suite that live in PyPI. DBOS goes into a venv of its own under .build-tools/ (bench only; `make test` never
-# needs it). Installs nothing when it is present; a failed install is not fatal: the `peers`
-# suite then skips DBOS with a note.
+# the `peers` suite that live in PyPI. DBOS goes into a venv of its own under .build-tools/
+# (bench only; `make test` never needs it). Installs nothing when it is present; a failed
+# install is not fatal: the suite then skips what is missing with a note.
 set -euo pipefail
 
 # wrk (Debian): the load generator of the `api` suite's loaded run (skipped with a note without it).
