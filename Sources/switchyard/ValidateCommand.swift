@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SwitchyardHost
 
-/// `switchyard validate [--project DIR]`: parses and checks every project and workflow file,
-/// printing every problem (`FILE: PATH: REASON`, one per line on stderr); exit 2 if any.
+/// `switchyard validate [--project DIR] [--skip-runtime]`: parses and checks every project and
+/// workflow file, then (unless `--skip-runtime`) loads the adapters the tools use and checks the
+/// entrypoint's exports, printing every problem (`FILE: PATH: REASON`, one per line on stderr); exit 2 if any.
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Parses and checks every project and workflow file.")
@@ -11,9 +12,14 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: "The project directory.")
     var project: String = "."
 
+    @Flag(help: "Check the files only: load no adapter and start no runtime.")
+    var skipRuntime = false
+
     func run() async throws {
         let validation = ProjectHost.validate(directory: project)
-        let (config, problems) = (validation.project, validation.problems)
+        var (config, problems) = (validation.project, validation.problems)
+        // Only a project whose files are valid is loaded: its entrypoint, adapters and exports.
+        if problems.isEmpty, !skipRuntime, let config { problems = await ProjectHost.runtimeProblems(in: config) }
         for problem in problems { printError("error: \(problem)") }
         if !problems.isEmpty { throw ExitCode(2) }
         let workflows = config?.workflows.map(\.id).joined(separator: ", ") ?? ""
