@@ -6,6 +6,12 @@ import Glibc
 /// with dlsym. `pipe2(O_CLOEXEC)` matters: a pipe created without it, even for an instant, can
 /// leak into a worker spawned concurrently and keep another worker's stdout open forever.
 enum SystemCalls {
+    /// `F_SETPIPE_SZ` (Linux, behind `_GNU_SOURCE`).
+    static let setPipeSize: Int32 = 1031
+    /// The stdout pipe capacity asked for: 1 MiB, the unprivileged maximum by default
+    /// (/proc/sys/fs/pipe-max-size).
+    static let largePipeCapacity: Int32 = 1 << 20
+
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
 
     private static let pipe2Function: Pipe2? = {

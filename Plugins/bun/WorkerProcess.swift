@@ -138,6 +138,9 @@ final class WorkerProcess: @unchecked Sendable {
         errorFD = error.read; childError = error.write
         wakeFD = wake.write; wakeReadFD = wake.read
         for fd in [inputFD, outputFD, errorFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        // A large answer then crosses in 1 MiB pipe-fulls instead of 64 KiB ones (16× fewer
+        // wake-ups on both sides). Best effort: the default capacity still works.
+        _ = fcntl(outputFD, SystemCalls.setPipeSize, SystemCalls.largePipeCapacity)
         marker = DescendantReaper.newMarker()
     }
 

@@ -12,7 +12,7 @@
 // thread does not wake per answer (a postMessage hop and wake-up cost ~25-50 µs per call on a
 // loaded machine). Larger frames go through the main thread. See `outputLock`.
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { writeSync } from "node:fs";
+import { openSync, writeSync, constants as fsConstants } from "node:fs";
 import { format } from "node:util";
 
 const isBun = typeof Bun !== "undefined";
@@ -40,11 +40,21 @@ const env = typeof process === "undefined"
   : { get: (k) => process.env[k], set: (k, v) => { process.env[k] = v; }, del: (k) => { delete process.env[k]; } };
 const encoder = isDeno ? new TextEncoder() : null;
 const byteLength = isBun || !isDeno ? (s) => Buffer.byteLength(s) : (s) => encoder.encode(s).length;
-const frame = (id, kind, value) => {
-  const json = JSON.stringify(value);
-  return `${id} ${kind} ${byteLength(json)} ${json}\n`;
-};
+const frameLine = (id, kind, json) => `${id} ${kind} ${byteLength(json)} ${json}\n`;
+const frame = (id, kind, value) => frameLine(id, kind, JSON.stringify(value));
 const toBytes = isDeno ? (text) => encoder.encode(text) : (text) => Buffer.from(text);
+// A long frame as bytes in a buffer of its own, encoded once without building the line as a
+// string first, so the call thread can hand the buffer to the main thread without a copy.
+const utf8Encoder = new TextEncoder();
+const frameBytes = (id, kind, json) => {
+  const length = byteLength(json);
+  const header = `${id} ${kind} ${length} `;
+  const bytes = new Uint8Array(header.length + length + 1);
+  utf8Encoder.encodeInto(header, bytes);
+  utf8Encoder.encodeInto(json, bytes.subarray(header.length));
+  bytes[bytes.length - 1] = 10;
+  return bytes;
+};
 
 // stdout is a pipe, and a pipe never splits or interleaves one write(2) of up to PIPE_BUF bytes
 // (4096 on Linux), so call threads may write such frames side by side. Only a longer frame, which
@@ -130,15 +140,22 @@ if (!isMainThread) {
     let finished = false;
     const send = (kind, value) => {
       if (finished) return; // a tool's late progress after its result
-      const line = frame(request.id, kind, value);
+      const json = JSON.stringify(value);
       const done = kind !== "p";
       finished = done;
-      // (UTF-8 takes at most 3 bytes per UTF-16 unit: most frames skip the count.)
-      if (!relayed && (line.length * 3 <= atomicWriteLimit || byteLength(line) <= atomicWriteLimit)) {
-        return writeDirect(line, done);
+      if (json.length <= atomicWriteLimit) {
+        const line = frameLine(request.id, kind, json);
+        // (UTF-8 takes at most 3 bytes per UTF-16 unit: most frames skip the count.)
+        if (!relayed && (line.length * 3 <= atomicWriteLimit || byteLength(line) <= atomicWriteLimit)) {
+          return writeDirect(line, done);
+        }
+        relayed = true;
+        return parentPort.postMessage({ line, done });
       }
       relayed = true;
-      parentPort.postMessage({ line, done });
+      // Transferred, not copied: the buffer moves to the main thread.
+      const bytes = frameBytes(request.id, kind, json);
+      parentPort.postMessage({ bytes, done }, [bytes.buffer]);
     };
     if (parseError) return send("e", unparsable(parseError));
     runCall(tools, importError, request, send).catch((error) => {
@@ -156,11 +173,19 @@ async function mainThread() {
   // Synchronous, whole frames, under the output lock (call threads write beside it). A stale
   // lock (its thread was silenced for a stop, or is gone) is taken over.
   const outputLock = new Int32Array(new SharedArrayBuffer(4));
+  // Bun makes fd 1 non-blocking, and waiting out each EAGAIN in a 1 ms sleep would let a long
+  // frame through at one pipe-full per millisecond. The main thread writes through a blocking
+  // descriptor of its own for the same pipe instead (it blocked in the write loop anyway).
+  const blockingOut = (() => {
+    if (isDeno) return 1;
+    try { return openSync("/proc/self/fd/1", fsConstants.O_WRONLY); } catch { return 1; }
+  })();
   const staleTokens = new Set();
   const isStale = (token) => staleTokens.has(token);
-  const writeOut = (text) => {
+  const writeOut = (frame) => {
+    const bytes = typeof frame === "string" ? toBytes(frame) : frame;
     lockOutput(outputLock, mainToken, isStale);
-    try { writeAllSync(1, toBytes(text)); } finally { unlockOutput(outputLock); }
+    try { writeAllSync(blockingOut, bytes); } finally { unlockOutput(outputLock); }
   };
 
   let pending = 0;
@@ -212,7 +237,7 @@ async function mainThread() {
     // A frame too long to write from the thread.
     thread.on("message", (message) => {
       if (thread.stopping) return;
-      writeOut(message.line);
+      writeOut(message.bytes ?? message.line);
       if (message.done) Atomics.store(thread.slot, SLOT_BUSY, 0);
       finishIfDone();
     });
