@@ -10,6 +10,10 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .treatAllWarnings(as: .er
 let strictC: [CSetting] = [.treatAllWarnings(as: .error)]
 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let otel = Target.Dependency.product(name: "OTel", package: "swift-otel")
 
 let package = Package(
     name: "Switchyard",
@@ -38,6 +42,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Observability: the API packages in the library, the backends (Prometheus, OTLP) bootstrapped by the CLI.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // OTLP over HTTP only: the gRPC trait would add grpc-swift to every cold build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // MARK: C
@@ -93,6 +103,7 @@ let package = Package(
                 "SwitchyardRuntime", "SwitchyardTemplates", "SwitchyardConditions", "SwitchyardJSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                logging, metrics, tracing,
             ],
             path: "Sources/SwitchyardEngine", swiftSettings: strict),
         .target(
@@ -100,7 +111,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardRuntime", "SwitchyardJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                logging,
+                logging, metrics, tracing,
             ],
             path: "Sources/SwitchyardAgents", swiftSettings: strict),
         // The composition root embedding hosts use: project → adapters + store + engine.
@@ -109,6 +120,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardAgents", "SwitchyardRuntime",
                 "SwitchyardTemplates", "SwitchyardJSON", "SwitchyardIsolation",
+                logging, metrics, tracing,
             ],
             path: "Sources/SwitchyardHost", swiftSettings: strict),
         // The HTTP API (`switchyard serve`) over an engine.
@@ -121,7 +133,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                logging,
+                logging, metrics, tracing, prometheus,
             ],
             path: "Sources/SwitchyardServer", swiftSettings: strict),
         .executableTarget(
@@ -129,6 +141,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardHost", "SwitchyardEngine", "SwitchyardJSON", "SwitchyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                logging, metrics, tracing, prometheus, otel,
             ],
             path: "Sources/switchyard", swiftSettings: strict),
         .executableTarget(
@@ -139,6 +152,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                metrics, tracing, prometheus, otel,
             ],
             path: "Sources/switchyard-bench", swiftSettings: strict),
 
