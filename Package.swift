@@ -141,6 +141,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardHost", "SwitchyardEngine", "SwitchyardJSON", "SwitchyardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `executions watch` reads a server's event stream.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 logging, metrics, tracing, prometheus, otel,
             ],
             path: "Sources/switchyard", swiftSettings: strict),
