@@ -136,10 +136,18 @@ let package = Package(
                 logging, metrics, tracing, prometheus,
             ],
             path: "Sources/SwitchyardServer", swiftSettings: strict),
+        // Backends a process bootstraps (OTLP traces from the OTEL_* variables); the CLI and the bench share it.
+        .target(
+            name: "SwitchyardTelemetry",
+            dependencies: [
+                logging, tracing, otel,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/SwitchyardTelemetry", swiftSettings: strict),
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardHost", "SwitchyardEngine", "SwitchyardJSON", "SwitchyardServer",
+                "SwitchyardHost", "SwitchyardEngine", "SwitchyardJSON", "SwitchyardServer", "SwitchyardTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `executions watch` reads a server's event stream.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -150,7 +158,7 @@ let package = Package(
             name: "switchyard-bench",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON",
-                "CFFI", "CBenchSupport", "SwitchyardServer", "SwitchyardIsolation",
+                "CFFI", "CBenchSupport", "SwitchyardServer", "SwitchyardIsolation", "SwitchyardTelemetry",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
