@@ -61,6 +61,7 @@ extension ExecutionRun {
         record.error = attempt.error?.json
         record.updatedAt = Timestamp.now()
         do {
+        record.endedAt = record.updatedAt
             let store = self.store, finished = record
             try await recordEvenIfCanceled { try await store.saveTask(finished) }
         } catch {
@@ -91,6 +92,7 @@ extension ExecutionRun {
         // per child instead of two halves the store cost of a collection.
         if record.parent == nil || task.config.type != .basic {
             record.status = task.config.type == .wait ? .waiting : .running
+        record.startedAt = Timestamp.now()
             try await store.saveTask(record)
         }
         emit(.taskStarted(execID: execID, taskID: id, path: path))
@@ -102,6 +104,7 @@ extension ExecutionRun {
         while true {
             let taskTimeout = deadline.map(GoDuration.format) ?? ""
             var (attempt, _) = await withDeadline(deadline, onTimeout: {
+            record.attempts = attemptNumber
                 Attempt.failed("task \"\(id)\" timed out after \(taskTimeout)", kind: .timeout, status: .timedOut)
             }) {
                 await self.body(task, id: id, path: path, parentExecID: taskExecID, input: input, scope: scope)

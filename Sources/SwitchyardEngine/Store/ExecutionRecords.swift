@@ -92,11 +92,22 @@ public struct TaskExecutionRecord: Sendable, Hashable {
     public var createdAt: String
     /// ISO 8601 UTC with milliseconds.
     public var updatedAt: String
+    /// When its body started (after `with`, `skip` and `sleep`), or nil (not started, or recorded
+    /// by a store from before this field).
+    public var startedAt: String?
+    /// When it ended, or nil while it runs.
+    public var endedAt: String?
+    /// Attempts made under its retry policy (1 without one); 0 when not recorded.
+    public var attempts: Int
 
     /// Creates a record.
     public init(taskExecID: String, taskID: String, workflowExecID: String, path: String, parent: String?,
                 status: ExecutionStatus, input: JSONValue, output: JSONValue? = nil, error: JSONValue? = nil,
-                createdAt: String, updatedAt: String) {
+                createdAt: String, updatedAt: String, startedAt: String? = nil, endedAt: String? = nil,
+                attempts: Int = 0) {
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.attempts = attempts
         self.taskExecID = taskExecID
         self.taskID = taskID
         self.workflowExecID = workflowExecID
@@ -110,12 +121,49 @@ public struct TaskExecutionRecord: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    /// The record as JSON (for `executions show --json`).
+    /// Milliseconds from `startedAt` to `endedAt`, or nil unless both are known.
+    public var durationMilliseconds: Int64? {
+        guard let startedAt, let endedAt, let start = Timestamp.milliseconds(startedAt),
+              let end = Timestamp.milliseconds(endedAt) else { return nil }
+        return max(0, end - start)
+    }
+
+    /// The record as JSON (for `executions show --json` and the API): the stored fields plus
+    /// `started_at`, `ended_at`, `duration_ms` (null when unknown) and `attempts`.
     public var json: JSONValue {
         ["task_exec_id": .string(taskExecID), "task_id": .string(taskID), "workflow_exec_id": .string(workflowExecID),
          "path": .string(path), "parent": parent.map(JSONValue.string) ?? .null, "status": .string(status.rawValue),
          "input": input, "output": output ?? .null, "error": error ?? .null,
-         "created_at": .string(createdAt), "updated_at": .string(updatedAt)]
+         "created_at": .string(createdAt), "updated_at": .string(updatedAt),
+         "started_at": startedAt.map(JSONValue.string) ?? .null, "ended_at": endedAt.map(JSONValue.string) ?? .null,
+         "duration_ms": durationMilliseconds.map(JSONValue.int) ?? .null, "attempts": .int(Int64(attempts))]
+    }
+}
+
+/// Which workflow executions a list shows, and which page of them. The order is fixed: newest
+/// first (`created_at`, then insertion order), so pages do not overlap or skip.
+public struct ExecutionListFilter: Sendable, Hashable {
+    /// Only executions of this workflow.
+    public var workflowID: String?
+    /// Only executions with this status.
+    public var status: ExecutionStatus?
+    /// At most this many; nil is all.
+    public var limit: Int?
+    /// The page after this execution (the last `exec_id` of the previous page): a cursor, so
+    /// executions started meanwhile do not shift the pages.
+    public var after: String?
+
+    /// Creates a filter; the defaults list everything.
+    public init(workflowID: String? = nil, status: ExecutionStatus? = nil, limit: Int? = nil, after: String? = nil) {
+        self.workflowID = workflowID
+        self.status = status
+        self.limit = limit
+        self.after = after
+    }
+
+    /// Whether `record` passes the workflow and status conditions.
+    public func admits(_ record: WorkflowExecutionRecord) -> Bool {
+        (workflowID == nil || record.workflowID == workflowID) && (status == nil || record.status == status)
     }
 }
 
@@ -136,5 +184,29 @@ public enum Timestamp {
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+    }
+
+    /// Milliseconds since 1970 of a timestamp in the store's form, or nil for any other text.
+    public static func milliseconds(_ text: String) -> Int64? {
+        let digits = text.utf8.map { Int64($0) - 48 }
+        guard digits.count == 24 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                guard (0...9).contains(digits[index]) else { return nil }
+                value = value * 10 + digits[index]
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23) else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Int64(timegm(&parts)) * 1000 + millis
     }
 }

@@ -22,6 +22,10 @@ public protocol ExecutionStore: Sendable {
     /// - Throws: `StoreError`.
     func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord]
 
+    /// Workflow executions that pass `filter`, newest first, one page of them.
+    /// - Throws: `StoreError`.
+    func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord]
+
     /// Inserts or replaces a task execution (keyed by `workflowExecID` and `path`).
     /// - Throws: `StoreError`.
     func saveTask(_ record: TaskExecutionRecord) async throws
@@ -29,6 +33,20 @@ public protocol ExecutionStore: Sendable {
     /// Every task execution of a workflow execution, in creation order.
     /// - Throws: `StoreError`.
     func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord]
+}
+
+extension ExecutionStore {
+    /// Filters the whole list in memory: right for any store, and what one without a query of its
+    /// own (a test double, a wrapper) answers. An `after` the list does not have is an empty page.
+    public func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
+        var records = try await listWorkflows(limit: nil)[...]
+        if let after = filter.after {
+            guard let index = records.firstIndex(where: { $0.execID == after }) else { return [] }
+            records = records[(index + 1)...]
+        }
+        let admitted = records.lazy.filter(filter.admits)
+        return filter.limit.map { Array(admitted.prefix($0)) } ?? Array(admitted)
+    }
 }
 
 /// A store failure: the store file is locked, corrupt, unreadable, or a query failed.

@@ -36,7 +36,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             self.pool = pool
-            checkpoints = GroupCommit { records in try Self.writeTasks(records, pool: pool, path: path) }
+            checkpoints = GroupCommit { records in try StoreMetrics.timed(.tasks) { try Self.writeTasks(records, pool: pool, path: path) } }
         } catch {
             throw Self.storeError(error, location: path)
         }
@@ -73,6 +73,16 @@ public final class SQLiteExecutionStore: ExecutionStore {
                 -- One index serves every lookup (a run's tasks, a task by its place in the run),
                 -- so a checkpoint touches the table page and one index page.
                 CREATE UNIQUE INDEX task_executions_place ON task_executions(workflow_exec_id, path);
+                """)
+        }
+        // Task history (start, end, attempts) and list filters. Columns only added: a v1 file
+        // opens, its old rows reading as not recorded (null times, 0 attempts).
+        migrator.registerMigration("v2-task-history") { db in
+            try db.execute(sql: """
+                ALTER TABLE task_executions ADD COLUMN started_at TEXT;
+                ALTER TABLE task_executions ADD COLUMN ended_at TEXT;
+                ALTER TABLE task_executions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX workflow_executions_workflow ON workflow_executions(workflow_id, created_at);
                 """)
         }
         return migrator
@@ -118,6 +128,30 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
+    /// Workflow executions passing `filter`, newest first; `after` is a cursor (the page starts
+    /// below that execution in the order), so pages stay stable while executions are added.
+    public func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
+        var conditions: [String] = [], arguments: StatementArguments = []
+        if let workflowID = filter.workflowID {
+            conditions.append("workflow_id = ?")
+            _ = arguments.append(contentsOf: [workflowID])
+        }
+        if let status = filter.status {
+            conditions.append("status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let after = filter.after {
+            // Unknown cursor: the subquery is empty, the comparison null, the page empty.
+            conditions.append("(created_at, rowid) < (SELECT created_at, rowid FROM workflow_executions WHERE exec_id = ?)")
+            _ = arguments.append(contentsOf: [after])
+        }
+        _ = arguments.append(contentsOf: [filter.limit ?? -1])
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
+        let sql = "SELECT * FROM workflow_executions \(whereClause)ORDER BY created_at DESC, rowid DESC LIMIT ?"
+        let bound = arguments
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: bound).map(Self.workflowRecord) }
+    }
+
     /// Checkpoints a task; concurrent calls share one transaction (group commit).
     public func saveTask(_ record: TaskExecutionRecord) async throws {
         try await checkpoints.save(record)
@@ -129,18 +163,21 @@ public final class SQLiteExecutionStore: ExecutionStore {
             try pool.write { db in
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO task_executions
-                    (task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at,
+                     updated_at, started_at, ended_at, attempts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (workflow_exec_id, path) DO UPDATE SET
                         task_exec_id = excluded.task_exec_id, task_id = excluded.task_id, parent = excluded.parent,
                         status = excluded.status, input = excluded.input, output = excluded.output,
-                        error = excluded.error, updated_at = excluded.updated_at
+                        error = excluded.error, updated_at = excluded.updated_at, started_at = excluded.started_at,
+                        ended_at = excluded.ended_at, attempts = excluded.attempts
                     """)
                 for record in records {
                     try statement.execute(arguments: [
                         record.taskExecID, record.taskID, record.workflowExecID, record.path, record.parent,
                         record.status.rawValue, record.input.jsonString, record.output?.jsonString,
-                        record.error?.jsonString, record.createdAt, record.updatedAt,
+                        record.error?.jsonString, record.createdAt, record.updatedAt, record.startedAt, record.endedAt,
+                        record.attempts,
                     ])
                 }
             }
@@ -164,7 +201,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
             // GRDB's writer queue and back through a continuation costs more than the write
             // itself (it dominated per-task overhead in the engine bench). Writers still
             // serialize on the pool's writer; only the wait for it happens on this thread.
-            try writeBlocking(body)
+            try StoreMetrics.timed(.workflow) { try writeBlocking(body) }
         } catch {
             throw Self.storeError(error, location: path)
         }
@@ -202,7 +239,8 @@ public final class SQLiteExecutionStore: ExecutionStore {
             taskExecID: row["task_exec_id"], taskID: row["task_id"], workflowExecID: row["workflow_exec_id"],
             path: row["path"], parent: row["parent"], status: ExecutionStatus(rawValue: row["status"]) ?? .pending,
             input: json(row["input"]) ?? .emptyObject, output: json(row["output"]), error: json(row["error"]),
-            createdAt: row["created_at"], updatedAt: row["updated_at"])
+            createdAt: row["created_at"], updatedAt: row["updated_at"], startedAt: row["started_at"],
+            endedAt: row["ended_at"], attempts: row["attempts"] ?? 0)
     }
 
     /// Names the cause: a lock held elsewhere and a damaged file each get their own message.
