@@ -1,0 +1,130 @@
+import SwitchyardJSON
+import SwitchyardRuntime
+import Tracing
+
+// Spans of an execution, its tasks and their tool calls (docs/TRACING.md), through the
+// swift-distributed-tracing API only: whatever tracer the process bootstrapped receives them, and
+// without one they go to the no-op tracer. Attributes are set only when a span records, so an
+// untraced run builds no strings for them.
+
+extension ExecutionRun {
+    /// `run(timeout:)` inside the execution's span, a child of the caller's trace context (an API
+    /// request's `traceparent`) or a new root.
+    func runTraced(timeout: Duration?) async -> WorkflowResult {
+        await withSpan("workflow \(workflow.executionWorkflowID)", ofKind: .internal) { span in
+            if span.isRecording {
+                span.attributes[TraceAttribute.execID] = execID
+                span.attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
+            }
+            let result = await run(timeout: timeout)
+            if span.isRecording {
+                span.attributes[TraceAttribute.status] = result.status.rawValue
+                if result.status != .success {
+                    let message = result.error?["message"]?.stringValue ?? result.status.rawValue
+                    if let kind = result.error?["kind"]?.stringValue { span.attributes[TraceAttribute.errorType] = kind }
+                    span.setStatus(SpanStatus(code: .error, message: message))
+                }
+            }
+            return result
+        }
+    }
+
+    /// One task execution's attempts inside its span; child tasks run inside it, so their spans
+    /// are its children.
+    func withTaskSpan(_ task: CompiledTask, id: String, path: String, taskExecID: String,
+                      _ body: () async throws -> Attempt) async throws -> Attempt {
+        try await withSpan("task \(id)", ofKind: .internal) { span in
+            if span.isRecording {
+                span.attributes[TraceAttribute.execID] = execID
+                span.attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
+                span.attributes[TraceAttribute.taskID] = id
+                span.attributes[TraceAttribute.taskPath] = path
+                span.attributes[TraceAttribute.taskType] = task.config.type.rawValue
+                span.attributes[TraceAttribute.taskExecID] = taskExecID
+            }
+            do {
+                let attempt = try await body()
+                if span.isRecording { Self.record(attempt.status, attempt.error, on: span) }
+                return attempt
+            } catch let failure as TaskFailure {
+                if span.isRecording { Self.record(.failed, failure, on: span) }
+                throw failure
+            }
+        }
+    }
+
+    /// `adapter` with its calls for `tool` traced: `tracedCall(...).run(request) { ... }` in place
+    /// of `adapter.run(request) { ... }`.
+    func tracedCall(_ adapter: any ToolAdapter, tool: ToolConfig, taskID: String) -> TracedToolCall {
+        TracedToolCall(execID: execID, adapter: adapter, tool: tool, taskID: taskID)
+    }
+
+    private static func record(_ status: ExecutionStatus, _ failure: TaskFailure?, on span: any Span) {
+        span.attributes[TraceAttribute.status] = status.rawValue
+        guard status != .success else { return }
+        if let kind = failure?.kind { span.attributes[TraceAttribute.errorType] = kind.rawValue }
+        span.setStatus(SpanStatus(code: .error, message: failure?.message ?? status.rawValue))
+    }
+}
+
+/// One tool call inside its span. The call's env gains `TRACEPARENT` (and `TRACESTATE`) naming
+/// that span, so a tool can continue the trace.
+struct TracedToolCall {
+    let execID: String
+    let adapter: any ToolAdapter
+    let tool: ToolConfig
+    let taskID: String
+
+    /// `adapter.run(request, onEvent:)` inside an `execute_tool TOOL_ID` span.
+    func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
+        try await withSpan("execute_tool \(tool.id)", ofKind: .internal) { span in
+            guard span.isRecording else { return try await adapter.run(request, onEvent: onEvent) }
+            span.attributes[TraceAttribute.execID] = execID
+            span.attributes[TraceAttribute.taskID] = taskID
+            span.attributes[TraceAttribute.toolID] = tool.id
+            span.attributes[TraceAttribute.toolName] = tool.id
+            span.attributes[TraceAttribute.operationName] = "execute_tool"
+            span.attributes[TraceAttribute.adapter] = tool.adapterKey
+            var traced = request
+            InstrumentationSystem.instrument.inject(span.context, into: &traced.env, using: TraceEnvironmentInjector())
+            do {
+                let output = try await adapter.run(traced, onEvent: onEvent)
+                span.attributes[TraceAttribute.toolStatus] = "success"
+                return output
+            } catch {
+                let toolError = error as? ToolError
+                let kind = Task.isCancelled ? ToolError.Kind.canceled : toolError?.kind ?? .protocol
+                span.attributes[TraceAttribute.toolStatus] = kind == .canceled ? "canceled" : "failed"
+                span.attributes[TraceAttribute.errorType] = kind.rawValue
+                span.setStatus(SpanStatus(code: .error, message: toolError?.message ?? "\(error)"))
+                throw error
+            }
+        }
+    }
+}
+
+/// The attribute names of docs/TRACING.md: OpenTelemetry's where a convention exists
+/// (`error.type`, `gen_ai.*`), `switchyard.*` for the engine's own.
+enum TraceAttribute {
+    static let execID = "switchyard.exec_id"
+    static let workflowID = "switchyard.workflow_id"
+    static let status = "switchyard.status"
+    static let taskID = "switchyard.task_id"
+    static let taskPath = "switchyard.task.path"
+    static let taskType = "switchyard.task.type"
+    static let taskExecID = "switchyard.task_exec_id"
+    static let toolID = "switchyard.tool_id"
+    static let toolStatus = "switchyard.tool.status"
+    static let adapter = "switchyard.adapter"
+    static let toolName = "gen_ai.tool.name"
+    static let operationName = "gen_ai.operation.name"
+    static let errorType = "error.type"
+}
+
+/// Writes a trace context into a tool call's env under the names of OpenTelemetry's
+/// environment-variable propagation: `traceparent` → `TRACEPARENT`, `tracestate` → `TRACESTATE`.
+struct TraceEnvironmentInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) {
+        carrier[key.uppercased()] = value
+    }
+}
