@@ -147,7 +147,7 @@ public final class WorkflowEngine: Sendable {
         // inserted, or a stale entry would refuse every later resume as "already running".
         let task = running.withLock { running in
             let task = Task<WorkflowResult, Never> {
-                let result = await run.run(timeout: limit)
+                let result = await run.runTraced(timeout: limit)
                 _ = self.running.withLock { $0.removeValue(forKey: execID) }
                 return result
             }
