@@ -46,7 +46,9 @@ extension ExecutionRun {
             }
             if let overrideInput { input = merge(input, overrideInput) }
             record.input = input
-            attempt = try await run(task, id: id, path: path, record: &record, input: input, scope: scope)
+            attempt = try await withTaskSpan(task, id: id, path: path, taskExecID: taskExecID) {
+                try await run(task, id: id, path: path, record: &record, input: input, scope: scope)
+            }
         } catch let failure as TaskFailure {
             attempt = Attempt(status: .failed, error: failure)
         } catch {
