@@ -70,7 +70,7 @@ extension ExecutionRun {
         let execID = self.execID
         do {
             try tool.checkInput(input)
-            let output = try await adapter.run(request) { event in
+            let output = try await tracedCall(adapter, tool: tool, taskID: id).run(request) { event in
                 switch event {
                 case .progress(let progress): self.emit(.toolProgress(execID: execID, taskID: id, progress: progress))
                 case .log(let level, let message):
