@@ -31,6 +31,7 @@ extension ExecutionRun {
             emit(.taskRestored(execID: execID, taskID: record.taskID, path: path, status: record.status))
             return restoredOutcome(task, record: record)
         }
+        let stopwatch = MetricStopwatch()
         let taskExecID = checkpoints[path]?.taskExecID ?? ExecutionID.make()
         let createdAt = checkpoints[path]?.createdAt ?? Timestamp.now()
         var record = TaskExecutionRecord(taskExecID: taskExecID, taskID: id, workflowExecID: execID, path: path,
@@ -70,6 +71,7 @@ extension ExecutionRun {
             attempt.status = .failed
             attempt.error = TaskFailure("cannot checkpoint task \"\(id)\": \(error)", kind: .store)
         }
+        ExecutionMetrics.taskFinished(stopwatch, workflow: workflow.executionWorkflowID, type: task.config.type, status: attempt.status)
         emit(.taskFinished(execID: execID, taskID: id, path: path, status: attempt.status, error: attempt.error))
         return TaskOutcome(id: id, path: path, status: attempt.status, input: input, output: attempt.output,
                            error: attempt.error, next: attempt.next, childValues: attempt.childValues)

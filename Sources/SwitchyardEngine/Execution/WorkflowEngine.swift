@@ -31,7 +31,7 @@ public final class WorkflowEngine: Sendable {
     public init(project: ProjectConfig, adapters: [String: any ToolAdapter], store: any ExecutionStore,
                 agents: (any AgentExecutor)? = nil, defaultCollectionWorkers: Int = 32) {
         self.project = project
-        self.adapters = adapters
+        self.adapters = ToolCallMetrics.metered(adapters)
         self.agents = agents
         self.store = store
         self.defaultCollectionWorkers = defaultCollectionWorkers
@@ -147,7 +147,7 @@ public final class WorkflowEngine: Sendable {
         // inserted, or a stale entry would refuse every later resume as "already running".
         let task = running.withLock { running in
             let task = Task<WorkflowResult, Never> {
-                let result = await run.runTraced(timeout: limit)
+                let result = await ExecutionMetrics.execution(workflow: run.workflow.executionWorkflowID) { await run.runTraced(timeout: limit) }
                 _ = self.running.withLock { $0.removeValue(forKey: execID) }
                 return result
             }
