@@ -77,6 +77,7 @@ public struct APIServer: Sendable {
     func routeTable() -> APIRouteTable {
         let routes = APIRouteTable(router: Router())
         routes.router.add(middleware: UnroutedAnswerMiddleware(routes: routes))
+        routes.router.add(middleware: TraceContextMiddleware())
         if let apiKey, !apiKey.isEmpty { routes.router.add(middleware: BearerAuthMiddleware(key: apiKey)) }
         let health = APIOperation(summary: "Health check (no API key needed)", answers: [200], needsKey: false)
         for path in ["/health", "/api/v0/health"] {
