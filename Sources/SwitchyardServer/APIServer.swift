@@ -20,6 +20,8 @@ public struct APIServer: Sendable {
     public var observer: ExecutionObserver?
     /// Read and idle timeouts, the connection cap and the execution cap.
     public var limits: ServerLimits
+    /// `GET /metrics` (Prometheus text) when set; request latency is recorded either way.
+    public var metrics: MetricsEndpoint?
 
     /// Creates a server; nothing listens until `run`.
     public init(engine: WorkflowEngine, host: String = "127.0.0.1", port: Int = 5001, apiKey: String? = nil,
@@ -78,6 +80,7 @@ public struct APIServer: Sendable {
         let routes = APIRouteTable(router: Router())
         routes.router.add(middleware: UnroutedAnswerMiddleware(routes: routes))
         routes.router.add(middleware: TraceContextMiddleware())
+        ServerMetrics.install(on: routes, endpoint: metrics, apiKey: apiKey)
         if let apiKey, !apiKey.isEmpty { routes.router.add(middleware: BearerAuthMiddleware(key: apiKey)) }
         let health = APIOperation(summary: "Health check (no API key needed)", answers: [200], needsKey: false)
         for path in ["/health", "/api/v0/health"] {
