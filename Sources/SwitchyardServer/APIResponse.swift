@@ -56,6 +56,20 @@ enum APIResponse {
         response(status, envelope(status, message: message, data: data, error: .null))
     }
 
+    /// The answer of a sync route once the execution ended: `200` either way (the request did
+    /// what it asked: it ran the execution), with `error` null when it succeeded and otherwise
+    /// `{code: EXECUTION_FAILED | EXECUTION_TIMED_OUT | EXECUTION_CANCELED, message, kind}`, `kind`
+    /// the failing task's error kind when there is one, else the status in lower case.
+    static func outcome(_ result: WorkflowResult, subject: String, data: JSONValue) -> Response {
+        guard result.status != .success else { return success(.ok, "\(subject) execution finished", data) }
+        let reason = result.json["error"]?["message"]?.stringValue ?? "no error recorded"
+        let kind = result.error?["kind"]?.stringValue ?? result.status.rawValue.lowercased()
+        let message = "\(subject) execution \(result.execID) ended \(result.status.rawValue): \(reason)"
+        let detail: JSONValue = ["code": .string("EXECUTION_\(result.status.rawValue)"), "message": .string(message),
+                                 "kind": .string(kind)]
+        return response(.ok, envelope(.ok, message: message, data: data, error: detail))
+    }
+
     static func failure(_ error: APIError, data: JSONValue = .null) -> Response {
         var response = response(error.status, envelope(of: error, data: data))
         response.headers.append(contentsOf: error.headers)

@@ -27,6 +27,8 @@ struct APIOperation: Sendable {
     var summary: String
     /// Query parameters and their schemas.
     var query: [String: JSONValue] = [:]
+    /// Request headers the route reads, and their schemas.
+    var headers: [String: JSONValue] = [:]
     /// The JSON object body's properties, or nil for a route that reads no body.
     var body: [String: JSONValue]?
     /// Body properties that must be present.
@@ -37,6 +39,10 @@ struct APIOperation: Sendable {
     var startsExecution = false
     /// False for the health checks, which need no API key.
     var needsKey = true
+    /// Its `200` is a `text/event-stream`, not the envelope.
+    var eventStream = false
+    /// Its `200` reports an execution's end: `error` is set when the execution did not succeed.
+    var reportsOutcome = false
 }
 
 /// Registers routes on the router and keeps the list, so that the OpenAPI document, the `405`

@@ -86,10 +86,14 @@ public struct APIServer: Sendable {
         for path in ["/health", "/api/v0/health"] {
             routes.add(.get, path, health) { _, _ in APIResponse.success(.ok, "healthy", ["status": "ok"]) }
         }
-        let executions = ExecutionGate(limit: limits.maxExecutions, retryAfterSeconds: limits.retryAfterSeconds)
+        // Every execution started here feeds its event stream (`GET …/events`) first.
+        let events = ExecutionEventHub(), observer = events.observer(then: self.observer)
+        let executions = ExecutionGate(limit: limits.maxExecutions, retryAfterSeconds: limits.retryAfterSeconds, events: events)
         WorkflowRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         StandaloneRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
+        ExecutionEventRoutes(engine: engine, hub: events, heartbeat: limits.eventHeartbeat,
+                             pollInterval: limits.eventPollInterval).register(on: routes)
         let secured = !(apiKey ?? "").isEmpty
         // Registered last so that the document lists itself too.
         let document = ByteBuffer(bytes: OpenAPIDocument.json(

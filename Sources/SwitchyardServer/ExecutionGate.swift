@@ -8,11 +8,14 @@ import SwitchyardEngine
 final class ExecutionGate: Sendable {
     let limit: Int
     let retryAfterSeconds: Int
+    /// Learns of each execution started here, so its event stream gets its final status.
+    let events: ExecutionEventHub?
     private let running = Mutex(0)
 
-    init(limit: Int, retryAfterSeconds: Int) {
+    init(limit: Int, retryAfterSeconds: Int, events: ExecutionEventHub? = nil) {
         self.limit = limit
         self.retryAfterSeconds = retryAfterSeconds
+        self.events = events
     }
 
     /// Runs `start` in a slot that stays taken until the execution it starts ends.
@@ -45,6 +48,7 @@ final class ExecutionGate: Sendable {
 
     /// Keeps the reserved slot until `handle`'s execution ends.
     func hold(until handle: ExecutionHandle) {
+        events?.track(handle)
         // Not a child of the request: the run outlives an async start's answer.
         Task { [self] in
             _ = await handle.result()

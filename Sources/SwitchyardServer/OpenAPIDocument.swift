@@ -36,6 +36,11 @@ enum OpenAPIDocument {
             "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
                            "error": ["type": "object", "nullable": true, "enum": [.null]]],
         ],
+        "Outcome": [
+            "type": "object", "required": ["status", "message", "data", "error"],
+            "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
+                           "error": ["allOf": [["$ref": "#/components/schemas/Error"]], "nullable": true]],
+        ],
         "Failure": [
             "type": "object", "required": ["status", "message", "data", "error"],
             "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
@@ -54,6 +59,7 @@ enum OpenAPIDocument {
         let parameters: [JSONValue] =
             pathNames.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]] }
             + spec.query.keys.sorted().map { ["name": .string($0), "in": "query", "required": false, "schema": spec.query[$0]!] }
+            + spec.headers.keys.sorted().map { ["name": .string($0), "in": "header", "required": false, "schema": spec.headers[$0]!] }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         var answers = spec.answers + sharedAnswers
         if let body = spec.body {
@@ -75,11 +81,13 @@ enum OpenAPIDocument {
 
     private static func response(_ status: Int, route: APIRoute) -> JSONValue {
         let document = route.path == APIRoutes.prefix + "/openapi.json" && status == 200
-        let schema: JSONValue = document ? ["type": "object"]
-            : ["$ref": .string("#/components/schemas/\(status < 300 ? "Envelope" : "Failure")")]
+        let envelope = status >= 300 ? "Failure" : route.operation.reportsOutcome && status == 200 ? "Outcome" : "Envelope"
+        let schema: JSONValue = document ? ["type": "object"] : ["$ref": .string("#/components/schemas/\(envelope)")]
+        let streams = route.operation.eventStream && status == 200
         var response: [String: JSONValue] = [
-            "description": .string(description(status)),
-            "content": ["application/json": ["schema": schema]],
+            "description": .string(streams ? "the events as text/event-stream" : description(status)),
+            "content": streams ? ["text/event-stream": ["schema": ["type": "string"]]]
+                : ["application/json": ["schema": schema]],
         ]
         if status == 503 {
             response["headers"] = ["Retry-After": ["description": "seconds to wait before retrying",

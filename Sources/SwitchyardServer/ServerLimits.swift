@@ -23,11 +23,19 @@ public struct ServerLimits: Sendable, Equatable {
     public var backlog: Int
     /// The `Retry-After` seconds of a `503`.
     public var retryAfterSeconds: Int
+    /// How often an idle event stream (`GET …/events`) sends a comment line: keeps proxies from
+    /// closing it and finds a client that left.
+    public var eventHeartbeat: Duration
+    /// How often an event stream of an execution this server does not run reads the store again.
+    public var eventPollInterval: Duration
 
     /// Creates limits; the defaults are those of `switchyard serve`.
     public init(headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
                 idleTimeout: Duration = .seconds(30), maxConnections: Int = ServerLimits.defaultMaxConnections,
-                maxExecutions: Int = 64, backlog: Int = 256, retryAfterSeconds: Int = 1) {
+                maxExecutions: Int = 64, backlog: Int = 256, retryAfterSeconds: Int = 1,
+                eventHeartbeat: Duration = .seconds(15), eventPollInterval: Duration = .milliseconds(250)) {
+        self.eventHeartbeat = eventHeartbeat
+        self.eventPollInterval = eventPollInterval
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout

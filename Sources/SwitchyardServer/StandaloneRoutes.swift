@@ -48,7 +48,8 @@ struct StandaloneRoutes {
                 summary: "Run one of the project's \(kind) and wait (`?include=state` adds the stored state)",
                 query: ["include": ["type": "string", "enum": ["state"]]],
                 body: bodies[kind]!.merging(["timeout": WorkflowRoutes.timeoutSchema]) { $1 },
-                answers: asyncAnswers.map { $0 == 202 ? 200 : $0 } + [408], startsExecution: true)) { request, context in
+                answers: asyncAnswers.map { $0 == 202 ? 200 : $0 } + [408], startsExecution: true,
+                reportsOutcome: true)) { request, context in
                 await APIRoutes.answer {
                     let id = try APIRoutes.parameter("id", context)
                     let includeState = try Self.includesState(request.uri.queryParameters.get("include"))
@@ -66,7 +67,7 @@ struct StandaloneRoutes {
                     if includeState {
                         data["state"] = try await APIRoutes.state(engine, execID: result.execID)
                     }
-                    return APIResponse.success(.ok, "\(subject) execution finished", .object(data))
+                    return APIResponse.outcome(result, subject: subject, data: .object(data))
                 }
             }
         }

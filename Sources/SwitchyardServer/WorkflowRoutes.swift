@@ -35,7 +35,7 @@ struct WorkflowRoutes {
         routes.add(.post, "/api/v0/workflows/:id/executions/sync", APIOperation(
             summary: "Run a workflow and wait for its end (timeout: seconds, default 60, at most 300)",
             body: ["input": Self.objectSchema, "timeout": Self.timeoutSchema],
-            answers: [200, 404, 408, 422], startsExecution: true)) { request, context in
+            answers: [200, 404, 408, 422], startsExecution: true, reportsOutcome: true)) { request, context in
             await APIRoutes.answer {
                 let workflowID = try APIRoutes.parameter("id", context)
                 let body = try await APIRequestBody.read(request)
@@ -47,7 +47,7 @@ struct WorkflowRoutes {
                 guard let result = await handle.result(waitingAtMost: timeout) else {
                     return try await APIRoutes.timedOut(engine, execID: handle.execID, after: timeout)
                 }
-                return APIResponse.success(.ok, "workflow execution finished", [
+                return APIResponse.outcome(result, subject: "workflow", data: [
                     "workflow": result.json, "output": result.output, "exec_id": .string(result.execID),
                 ])
             }
