@@ -11,11 +11,14 @@ struct ExecutionRoutes {
     func register(on routes: APIRouteTable) {
         let execution = "/api/v0/executions/workflows/:exec_id"
         routes.add(.get, "/api/v0/executions/workflows", APIOperation(
-            summary: "List workflow executions, newest first",
-            query: ["limit": ["type": "integer", "minimum": 1, "maximum": 10000]], answers: [200, 400])) { request, _ in
+            summary: "List workflow executions, newest first; filter by workflow_id and status; page with limit and after",
+            query: ["limit": ["type": "integer", "minimum": 1, "maximum": 10000],
+                    "workflow_id": ["type": "string", "minLength": 1],
+                    "status": ["type": "string", "enum": .array(ExecutionStatus.allCases.map { .string($0.rawValue) })],
+                    "after": ["type": "string", "minLength": 1]],
+            answers: [200, 400])) { request, _ in
             await APIRoutes.answer {
-                let limit = try Self.listLimit(request.uri.queryParameters.get("limit"))
-                let records = try await engine.store.listWorkflows(limit: limit)
+                let records = try await engine.store.listWorkflows(try Self.listFilter(request.uri.queryParameters))
                 return APIResponse.success(.ok, "workflow executions", .array(records.map(\.summaryJSON)))
             }
         }
@@ -86,6 +89,28 @@ struct ExecutionRoutes {
         }
         return APIError(.conflict, "NOT_RUNNING",
                         "execution \"\(execID)\" is \(record.status.rawValue), not running in this server")
+    }
+
+    /// `?workflow_id=ID&status=STATUS&limit=N&after=EXEC_ID`: executions of that workflow, with that
+    /// status, at most N, those after that execution in the list (the last `exec_id` of the page before).
+    /// - Throws: `APIError` 400 naming the parameter that is wrong.
+    static func listFilter(_ query: Parameters) throws(APIError) -> ExecutionListFilter {
+        var filter = ExecutionListFilter(limit: try listLimit(query.get("limit")))
+        func text(_ name: String) throws(APIError) -> String? {
+            guard let value = query.get(name) else { return nil }
+            guard !value.isEmpty else { throw APIError.badRequest("`\(name)` must not be empty") }
+            return value
+        }
+        filter.workflowID = try text("workflow_id")
+        filter.after = try text("after")
+        if let status = try text("status") {
+            guard let known = ExecutionStatus(rawValue: status.uppercased()) else {
+                let names = ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("`status` must be one of \(names), got \"\(status)\"")
+            }
+            filter.status = known
+        }
+        return filter
     }
 
     /// `?limit=N`: at most N executions, newest first; absent means all of them.

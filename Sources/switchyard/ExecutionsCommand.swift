@@ -4,27 +4,49 @@ import SwitchyardEngine
 import SwitchyardHost
 import SwitchyardJSON
 
-/// `switchyard executions list|show`: reads the project's store.
+/// `switchyard executions list|show`: reads the project's store; `watch` follows a server's stream.
 struct ExecutionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "executions", abstract: "Lists and shows workflow executions in the project's store.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, ExecutionsWatchCommand.self])
 
-    /// `executions list [--project DIR] [--json]`: newest first.
+    /// `executions list [--project DIR] [--workflow ID] [--status STATUS] [--limit N] [--after EXEC_ID] [--json]`:
+    /// newest first; the next page is `--after` the last exec id of this one.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Lists executions, newest first.")
 
         @Option(help: "The project directory.")
         var project: String = "."
 
+        @Option(help: "Only executions of this workflow.")
+        var workflow: String?
+
+        @Option(help: "Only executions with this status (SUCCESS, FAILED, TIMED_OUT, CANCELED, RUNNING, WAITING, PENDING, PAUSED).")
+        var status: String?
+
+        @Option(help: "At most this many.")
+        var limit: Int?
+
+        @Option(help: "The page after this execution (the last exec id of the page before).")
+        var after: String?
+
         @Flag(help: "Print a JSON array of {exec_id, workflow_id, status, created_at, updated_at}.")
         var json = false
 
         func run() async throws {
+            var filter = ExecutionListFilter(workflowID: workflow, limit: limit, after: after)
+            if let limit, limit < 1 { throw CommandFailure.usage("--limit: must be at least 1, got \(limit)") }
+            if let status {
+                guard let known = ExecutionStatus(rawValue: status.uppercased()) else {
+                    let names = ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw CommandFailure.usage("--status: \"\(status)\" is not one of \(names)")
+                }
+                filter.status = known
+            }
             let records: [WorkflowExecutionRecord]
             if FileManager.default.fileExists(atPath: StoreSelection.defaultSQLitePath(forProject: project)) {
                 let store = try openStore(project)
-                do { records = try await store.listWorkflows(limit: nil) } catch {
+                do { records = try await store.listWorkflows(filter) } catch {
                     throw CommandFailure(line: "error: \(error)", exitCode: 2)
                 }
             } else {
@@ -50,7 +72,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
         @Option(help: "The project directory.")
         var project: String = "."
 
-        @Flag(help: "Print {exec_id, workflow_id, status, output, error} as one JSON object.")
+        @Flag(help: "Print {exec_id, workflow_id, status, output, error, created_at, updated_at, tasks} as one JSON object.")
         var json = false
 
         func run() async throws {
@@ -75,7 +97,13 @@ struct ExecutionsCommand: AsyncParsableCommand {
             let result = WorkflowResult(execID: record.execID, workflowID: record.workflowID, status: record.status,
                                         output: record.output ?? .null, error: record.error)
             if json {
-                print(result.json.jsonString)
+                // run --json's members, then the history: timestamps and each task with its
+                // start, end, duration and attempts.
+                var members = result.json.objectValue ?? [:]
+                members["created_at"] = .string(record.createdAt)
+                members["updated_at"] = .string(record.updatedAt)
+                members["tasks"] = .array(tasks.map(\.json))
+                print(JSONValue.object(members).jsonString)
                 return
             }
             print("exec_id:     \(record.execID)")
@@ -88,7 +116,9 @@ struct ExecutionsCommand: AsyncParsableCommand {
             if let error = record.error { print("error:       \(error["message"]?.stringValue ?? error.jsonString)") }
             print("tasks:")
             for task in tasks {
-                var line = "  \(task.path)  \(task.status.rawValue)  \(task.updatedAt)"
+                var line = "  \(task.path)  \(task.status.rawValue)  \(task.startedAt ?? task.createdAt)"
+                    + "  \(task.durationMilliseconds.map { "\($0)ms" } ?? "-")"
+                if task.attempts > 1 { line += "  \(task.attempts) attempts" }
                 if let error = task.error { line += "  \(error["message"]?.stringValue ?? error.jsonString)" }
                 print(line)
             }
