@@ -1,101 +1,84 @@
-import SwitchyardABI
-
-/// A process's stderr: split into lines for the host log and kept, bounded, for error details.
+/// A process's stderr: split into lines for the log and kept, bounded, for error details.
 ///
-/// Keeps the LAST `limit` bytes (the tail explains a crash better than the head). The host log
-/// gets the FIRST lines of each call, up to `logLineBudget` lines and `logByteBudget` bytes; the
-/// rest is counted and reported in one line when the call ends (`endCall`), so a tool flooding
-/// stderr cannot flood the host's log. Owned by the process's I/O thread while it runs, read by
-/// the finisher after that thread ended.
+/// Keeps the LAST `limit` bytes of the lines (the tail explains a crash better than the head).
+/// Each complete line (cut at ``maxLogLine`` bytes) goes to the `line` callback with the call it
+/// names: a pooled call thread starts each line of its `console.*` output with the call mark
+/// `\u{1E}<wireID>\u{1F}` (see `worker.mjs`), which is parsed and taken off here; a line
+/// without a mark names no call. Who logs a line, and within which budget, is the caller's
+/// business (`WorkerProcess+Stderr.swift`). Owned by the process's I/O thread while it runs,
+/// read by the finisher after that thread ended.
 struct StderrCapture {
     private let limit: Int
     private var ring: [UInt8] = []
     private var start = 0
     private(set) var droppedBytes = 0
     private var line: [UInt8] = []
-    private static let maxLogLine = 16 * 1024
-    /// Lines of one call's stderr that reach the host log.
-    static let logLineBudget = 1_000
-    /// Bytes of one call's stderr that reach the host log.
-    static let logByteBudget = 256 * 1024
-    private var logged = (lines: 0, bytes: 0)
-    private var unlogged = (lines: 0, bytes: 0)
+    /// Bytes past this in one line are cut: the log and the tail see the line's first 16 KiB.
+    static let maxLogLine = 16 * 1024
+    private var cutBytes = 0
+    private static let newline: [UInt8] = [UInt8(ascii: "\n")]
+
+    /// The mark a pooled call thread puts before each of its lines: RS, the decimal wire id, US.
+    static let markStart = UInt8(0x1E), markEnd = UInt8(0x1F)
 
     init(limit: Int) {
         self.limit = limit
         ring.reserveCapacity(min(limit, 64 * 1024))
     }
 
-    /// Takes one chunk: forwards complete lines to `log`, keeps the tail.
-    mutating func append(_ chunk: UnsafeRawBufferPointer, log: (UnsafeRawBufferPointer) -> Void) {
-        keep(chunk)
+    /// Takes one chunk: hands complete lines to `line` (text without the mark, the wire id it
+    /// named), keeps them in the tail.
+    mutating func append(_ chunk: UnsafeRawBufferPointer, line handle: (UnsafeRawBufferPointer, UInt64?) -> Void) {
         var lineStart = 0
         for (index, byte) in chunk.enumerated() where byte == UInt8(ascii: "\n") {
-            flushLine(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<index]), log: log)
+            collect(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<index]))
+            complete(handle)
             lineStart = index + 1
         }
-        if lineStart < chunk.count {
-            let rest = UnsafeRawBufferPointer(rebasing: chunk[lineStart...])
-            let room = Self.maxLogLine - line.count
-            if rest.count > room {
-                // An endless line still reaches the log, in pieces.
-                line.append(contentsOf: rest.prefix(room))
-                forwardLine(log: log)
-            } else {
-                line.append(contentsOf: rest)
-            }
-        }
+        if lineStart < chunk.count { collect(UnsafeRawBufferPointer(rebasing: chunk[lineStart...])) }
     }
 
-    /// Sends a last unterminated line to the log, then the drop notice if any.
-    mutating func finish(log: (UnsafeRawBufferPointer) -> Void) {
-        if !line.isEmpty { forwardLine(log: log) }
+    /// Hands a last unterminated line over.
+    mutating func finish(line handle: (UnsafeRawBufferPointer, UInt64?) -> Void) {
+        if !line.isEmpty || cutBytes > 0 { complete(handle) }
         line = []
-        endCall(log: log)
     }
 
-    /// A call ended: says how much of its stderr the log did not get, and renews the budget for
-    /// the next call. (A pooled worker's calls share one stderr, so a call's budget is the
-    /// stderr between two call ends; per_call, it is the process's.)
-    mutating func endCall(log: (UnsafeRawBufferPointer) -> Void) {
-        if unlogged.lines > 0 {
-            var notice = "dropped \(unlogged.lines) lines (\(unlogged.bytes) bytes) of stderr: the log takes "
-                + "\(Self.logLineBudget) lines (\(Self.logByteBudget) bytes) of a call's stderr"
-            notice.withUTF8 { log(UnsafeRawBufferPointer($0)) }
-        }
-        logged = (0, 0)
-        unlogged = (0, 0)
+    private mutating func collect(_ piece: UnsafeRawBufferPointer) {
+        let room = max(0, Self.maxLogLine - line.count)
+        line.append(contentsOf: piece.prefix(room))
+        cutBytes += max(0, piece.count - room)
     }
 
-    private mutating func flushLine(_ piece: UnsafeRawBufferPointer, log: (UnsafeRawBufferPointer) -> Void) {
-        if line.isEmpty {
-            forward(UnsafeRawBufferPointer(rebasing: piece.prefix(Self.maxLogLine)), log: log)
-        } else {
-            line.append(contentsOf: piece.prefix(max(0, Self.maxLogLine - line.count)))
-            forwardLine(log: log)
-        }
-    }
-
-    /// Logs the assembled `line` and empties it.
-    private mutating func forwardLine(log: (UnsafeRawBufferPointer) -> Void) {
-        // Moved out while it is read (`forward` mutates self); moved back to keep its capacity.
+    private mutating func complete(_ handle: (UnsafeRawBufferPointer, UInt64?) -> Void) {
+        // Moved out while it is read (`keep` mutates self); moved back to keep its capacity.
         var assembled: [UInt8] = []
         swap(&assembled, &line)
-        assembled.withUnsafeBytes { forward($0, log: log) }
+        assembled.withUnsafeBytes { bytes in
+            let (text, wireID) = Self.unmark(bytes)
+            keep(text)
+            Self.newline.withUnsafeBytes { keep($0) }
+            handle(text, wireID)
+        }
+        cutBytes = 0
         assembled.removeAll(keepingCapacity: true)
         line = assembled
     }
 
-    /// One line to the log, within the call's budget; once it is spent, the rest is counted.
-    private mutating func forward(_ text: UnsafeRawBufferPointer, log: (UnsafeRawBufferPointer) -> Void) {
-        if unlogged.lines == 0, logged.lines < Self.logLineBudget, logged.bytes + text.count <= Self.logByteBudget {
-            logged.lines += 1
-            logged.bytes += text.count
-            log(text)
-        } else {
-            unlogged.lines += 1
-            unlogged.bytes += text.count
+    /// `line` without its call mark, and the wire id the mark names (nil when it has none).
+    static func unmark(_ line: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, UInt64?) {
+        guard line.first == markStart else { return (line, nil) }
+        var wireID: UInt64 = 0
+        var index = 1
+        while index < line.count, index <= 21, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            let (times, overflow1) = wireID.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(line[index] - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return (line, nil) }
+            wireID = sum
+            index += 1
         }
+        guard index > 1, index < line.count, line[index] == markEnd else { return (line, nil) }
+        return (UnsafeRawBufferPointer(rebasing: line[(index + 1)...]), wireID)
     }
 
     private mutating func keep(_ chunk: UnsafeRawBufferPointer) {

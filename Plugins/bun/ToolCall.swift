@@ -8,6 +8,8 @@ protocol FrameSink: Sendable {
     func deliver(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool
     /// Delivers one complete LOG frame at SY_LOG_WARNING (the adapter's own notice).
     func deliverNotice(_ text: String)
+    /// Delivers one complete LOG frame at `level` (a line of the tool's stderr).
+    func deliverLog(level: Int32, bytes: UnsafeRawBufferPointer)
 }
 
 /// Frames for a host call go to `host->emit`.
@@ -20,14 +22,16 @@ struct HostFrameSink: FrameSink {
     }
 
     func deliverNotice(_ text: String) {
+        var text = text
+        text.withUTF8 { deliverLog(level: SY_LOG_WARNING, bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    func deliverLog(level: Int32, bytes: UnsafeRawBufferPointer) {
         guard let emit = host.table.pointee.emit else { return }
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            var frame = sy_frame(
-                struct_size: UInt32(MemoryLayout<sy_frame>.size), kind: SY_FRAME_LOG, flags: 0,
-                log_level: SY_LOG_WARNING, data: buffer.baseAddress, length: UInt64(buffer.count))
-            _ = emit(host.table.pointee.host_context, callID, &frame)
-        }
+        var frame = sy_frame(
+            struct_size: UInt32(MemoryLayout<sy_frame>.size), kind: SY_FRAME_LOG, flags: 0,
+            log_level: level, data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: UInt64(bytes.count))
+        _ = emit(host.table.pointee.host_context, callID, &frame)
     }
 }
 
@@ -65,6 +69,9 @@ final class ToolCall: Sendable {
         var events = (frames: 0, bytes: 0)
         var dropped = (frames: 0, bytes: 0)
         var terminalBegun = false
+        var stderrLimit = StderrLogLimit()
+        /// The last chunk forwarded had SY_FRAME_FLAG_MORE: a LOG frame now would split a frame.
+        var midFrame = false
     }
 
     /// How many times a call that never reached a worker's stdin may be placed again: a bound,
@@ -121,6 +128,23 @@ final class ToolCall: Sendable {
         }
     }
 
+    /// One line of the call's stderr (mark taken off) to the host log as a LOG frame at
+    /// SY_LOG_INFO, within the call's ``StderrLogLimit``; refused lines are counted and reported
+    /// before the terminal frame. False when the call is over (the line belongs to no one).
+    @discardableResult
+    func logStderr(_ line: UnsafeRawBufferPointer) -> Bool {
+        let admitted = state.withLock { state -> Bool? in
+            guard !state.ended, !state.hostStopped else { return nil }
+            // Inside a chunked frame, or once the terminal frame began, a LOG frame would break the
+            // chunk rule (the next chunk must have the same kind): the line is counted as dropped.
+            if state.midFrame || state.terminalBegun { return state.stderrLimit.refuse(bytes: line.count) }
+            return state.stderrLimit.admit(bytes: line.count)
+        }
+        guard let admitted else { return false }
+        if admitted { sink.deliverLog(level: SY_LOG_INFO, bytes: line) }
+        return true
+    }
+
     /// Records which worker runs the call (for cancel routing).
     func attach(to worker: WorkerProcess?) { state.withLock { $0.worker = worker } }
 
@@ -129,15 +153,17 @@ final class ToolCall: Sendable {
     @discardableResult
     func forward(kind: UInt32, flags: UInt32, bytes: UnsafeRawBufferPointer) -> Bool {
         let terminal = flags & SY_FRAME_FLAG_END_OF_STREAM != 0
-        let (allowed, dropped) = state.withLock { state -> (Bool, (frames: Int, bytes: Int)) in
-            guard !state.ended, !state.hostStopped else { return (false, (0, 0)) }
+        let (allowed, dropped, stderrNotice) = state.withLock { state -> (Bool, (frames: Int, bytes: Int), String?) in
+            guard !state.ended, !state.hostStopped else { return (false, (0, 0), nil) }
             if terminal { state.ended = true; state.worker = nil }
-            // The notice goes before the terminal frame's first chunk, never between its chunks.
-            guard kind == SY_FRAME_RESULT || kind == SY_FRAME_ERROR, !state.terminalBegun else { return (true, (0, 0)) }
+            state.midFrame = flags & SY_FRAME_FLAG_MORE != 0
+            // The notices go before the terminal frame's first chunk, never between its chunks.
+            guard kind == SY_FRAME_RESULT || kind == SY_FRAME_ERROR, !state.terminalBegun else { return (true, (0, 0), nil) }
             state.terminalBegun = true
-            return (true, state.dropped)
+            return (true, state.dropped, state.stderrLimit.droppedNotice("tool \"\(toolID)\""))
         }
         guard allowed else { return false }
+        if let stderrNotice { sink.deliverNotice(stderrNotice) }
         if dropped.frames > 0 {
             sink.deliverNotice("tool \"\(toolID)\": dropped \(dropped.frames) progress frames (\(dropped.bytes) bytes) past the "
                 + "adapter's per-call limit of \(EventBudget.maxFrames) frames or \(EventBudget.maxBytes) bytes")
@@ -176,6 +202,8 @@ final class CollectedFrames: FrameSink {
     }
 
     func deliverNotice(_ text: String) {}
+
+    func deliverLog(level: Int32, bytes: UnsafeRawBufferPointer) {}
 
     /// The terminal frame's kind and bytes.
     var result: (kind: UInt32, bytes: [UInt8]) { state.withLock { ($0.kind, $0.bytes) } }

@@ -60,6 +60,10 @@ extension WorkerProcess {
                 while read(wakeReadFD, &drained, 64) == 64 {}
             }
             if inputSlot >= 0 && fds[inputSlot].revents != 0 { flushInput() }
+            // stderr first: what a call wrote there before its answer belongs before its terminal frame.
+            if errorOpen && (errorSlot >= 0 && fds[errorSlot].revents != 0 || outputSlot >= 0 && fds[outputSlot].revents != 0) {
+                errorOpen = readStderr(into: buffer)
+            }
             if outputSlot >= 0 && fds[outputSlot].revents != 0 {
                 let count = read(outputFD, buffer.baseAddress, capacity)
                 if count > 0 {
@@ -68,18 +72,6 @@ extension WorkerProcess {
                     outputOpen = false
                     close(outputFD)
                     markGone()
-                }
-            }
-            if errorSlot >= 0 && fds[errorSlot].revents != 0 {
-                let count = read(errorFD, buffer.baseAddress, capacity)
-                if count > 0 {
-                    let host = launch.host
-                    stderrCapture.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) {
-                        host.log(SY_LOG_INFO, $0)
-                    }
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                    errorOpen = false
-                    close(errorFD)
                 }
             }
             let exitedNow = exitSlot >= 0 ? fds[exitSlot].revents != 0
@@ -94,8 +86,7 @@ extension WorkerProcess {
         }
         if outputOpen { close(outputFD) }
         if errorOpen { close(errorFD) }
-        let host = launch.host
-        stderrCapture.finish { host.log(SY_LOG_INFO, $0) }
+        finishStderr()
         closeInputForGood()
         closeWakePipe()
     }
@@ -266,8 +257,6 @@ extension WorkerProcess {
     func endCall(_ call: ToolCall) {
         let removed = withState { $0.calls.removeValue(forKey: call.wireID) } != nil
         guard removed else { return }
-        let host = launch.host
-        stderrCapture.endCall { host.log(SY_LOG_INFO, $0) }
         var overMemory = false
         let now = ContinuousClock.now
         if now - lastMemoryCheck > .milliseconds(50), processID > 0 {

@@ -112,6 +112,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// Owned by the I/O thread while it runs, then by `finish` (which runs after it ended).
     var parser = ResponseLineParser()
     var stderrCapture: StderrCapture
+    /// The log budget of stderr lines no call claims (see `WorkerProcess+Stderr.swift`).
+    var unclaimedStderr = StderrLogLimit()
     var current: (call: ToolCall?, frameKind: UInt32, terminal: Bool, forwarding: Bool)?
     var lastMemoryCheck = ContinuousClock.now - .seconds(1)
     var processID: pid_t = 0

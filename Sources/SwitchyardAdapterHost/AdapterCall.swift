@@ -59,7 +59,8 @@ final class AdapterCall: Sendable {
             return SY_E_INVALID_ARGUMENT
         case .ended:
             HostAPI.adapterLogger.warning(
-                "adapter \(adapter.id): a \(kind) frame for call \(id) (tool \(toolID)) arrived after its terminal frame; ignored")
+                "adapter \(adapter.id): a \(kind) frame for call \(id) (tool \(toolID)) arrived after its terminal frame; ignored",
+                metadata: HostAPI.metadata(adapter: adapter.id, toolID: toolID, callID: id))
             return SY_E_ENDED
         }
     }
@@ -154,7 +155,8 @@ final class AdapterCall: Sendable {
         if actions.contains(.abandon) {
             adapter.noteAbandoned()
             HostAPI.adapterLogger.warning(
-                "adapter \(adapter.id): call \(id) (tool \(toolID)) sent no terminal frame within \(adapter.options.cancelGrace) of its cancel; released")
+                "adapter \(adapter.id): call \(id) (tool \(toolID)) sent no terminal frame within \(adapter.options.cancelGrace) of its cancel; released",
+                metadata: HostAPI.metadata(adapter: adapter.id, toolID: toolID, callID: id))
         }
         effects.stoppedTimer?.cancel()
         // Progress and log events wake the consumer at once; the outcome only at retirement.
@@ -273,7 +275,8 @@ extension AdapterCall: HookWatchTarget {
         return HookOverrun(abandoned: true) { [self] in
             if running {
                 HostAPI.adapterLogger.warning(
-                    "adapter \(adapter.id): \(hook.rawValue) of call \(id) (tool \(toolID)) has not returned within \(budget); its thread is abandoned and the adapter refuses new calls until it returns")
+                    "adapter \(adapter.id): \(hook.rawValue) of call \(id) (tool \(toolID)) has not returned within \(budget); its thread is abandoned and the adapter refuses new calls until it returns",
+                    metadata: HostAPI.metadata(adapter: adapter.id, toolID: toolID, callID: id))
             }
             perform(effects)
         }

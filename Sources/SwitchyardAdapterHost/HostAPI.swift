@@ -33,11 +33,16 @@ enum HostAPI {
             abi_minor: SY_ABI_VERSION_MINOR,
             reserved: 0,
             host_context: UnsafeMutableRawPointer(bitPattern: UInt(context)),
-            log: { _, level, message, length in
+            log: { context, level, message, length in
+                let loggerLevel = HostAPI.loggerLevel(level)
+                guard HostAPI.adapterLogger.logLevel <= loggerLevel else { return }
                 let text = message.map {
                     String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
                 } ?? ""
-                HostAPI.adapterLogger.log(level: HostAPI.loggerLevel(level), "\(PluginText.oneLine(text))")
+                // The `log` callback names no call: the line carries the adapter its table was made for.
+                let adapterID = HostBinding.binding(forContext: UInt64(UInt(bitPattern: context)))?.adapterID
+                HostAPI.adapterLogger.log(level: loggerLevel, "\(PluginText.oneLine(text))",
+                                          metadata: adapterID.map { HostAPI.metadata(adapter: $0) })
             },
             emit: { context, callID, frame in
                 CallRegistry.deliver(from: UInt64(UInt(bitPattern: context)), callID, frame)
@@ -45,6 +50,14 @@ enum HostAPI {
             alloc: { _, size in malloc(Int(clamping: max(size, 1))) },
             free_memory: { _, memory in free(memory) }))
         return UnsafePointer(table)
+    }
+
+    /// Log metadata naming the adapter and, when a call is known, its tool and host call id.
+    static func metadata(adapter: String, toolID: String? = nil, callID: UInt64? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["adapter": "\(adapter)"]
+        if let toolID { metadata["tool_id"] = "\(toolID)" }
+        if let callID { metadata["call_id"] = "\(callID)" }
+        return metadata
     }
 
     static func loggerLevel(_ level: Int32) -> Logger.Level {

@@ -56,7 +56,8 @@ final class HostBinding: Sendable {
         guard refused <= Self.loggedRefusals else { return }
         let more = refused == Self.loggedRefusals ? " (further refusals are counted, not logged)" : ""
         HostAPI.adapterLogger.warning(
-            "adapter \(adapterID): emitted a frame for call \(callID), which belongs to adapter \(ownerAdapterID); refused\(more)")
+            "adapter \(adapterID): emitted a frame for call \(callID), which belongs to adapter \(ownerAdapterID); refused\(more)",
+            metadata: HostAPI.metadata(adapter: adapterID, callID: callID))
     }
 
     /// How many refusals per instance reach the log.

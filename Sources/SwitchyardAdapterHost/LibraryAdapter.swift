@@ -168,7 +168,7 @@ public final class LibraryAdapter: ToolAdapter {
             return state.counts.stuckHooks == 0
         }
         HostAPI.adapterLogger.notice(
-            "adapter \(id): an abandoned \(hook.rawValue) returned\(healthy ? "; the adapter takes calls again" : "")")
+            "adapter \(id): an abandoned \(hook.rawValue) returned\(healthy ? "; the adapter takes calls again" : "")", metadata: HostAPI.metadata(adapter: id))
     }
 
     /// A call is released and no hook runs for it any more.
@@ -221,13 +221,13 @@ public final class LibraryAdapter: ToolAdapter {
         }
         if let stuck {
             HostAPI.adapterLogger.warning(
-                "adapter \(id): not destroyed at shutdown, because \(stuck) still runs inside the instance")
+                "adapter \(id): not destroyed at shutdown, because \(stuck) still runs inside the instance", metadata: HostAPI.metadata(adapter: id))
         }
         guard destroy else { return }
         let (library, instance) = (self.library, self.instance)
         if BoundedHook.run(.destroy, of: self, budget: options.hookTimeout, { library.destroy(instance) }) == nil {
             HostAPI.adapterLogger.warning(
-                "adapter \(id): destroy did not return within \(options.hookTimeout) at shutdown; its thread was abandoned")
+                "adapter \(id): destroy did not return within \(options.hookTimeout) at shutdown; its thread was abandoned", metadata: HostAPI.metadata(adapter: id))
         }
     }
 

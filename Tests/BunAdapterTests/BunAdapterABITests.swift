@@ -49,18 +49,13 @@ extension BunAdapterTests {
         #expect(started == SY_OK)
         for _ in 0..<1_000 where !host.recorder.ended(1) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(host.recorder.ended(1), "the flooding call answered")
-        let result = host.recorder.frames.withLock { $0.filter { $0.callID == 1 }.flatMap(\.bytes) }
+        let frames = host.recorder.frames.withLock { $0 }
+        let result = frames.filter { $0.callID == 1 && $0.kind == SY_FRAME_RESULT }.flatMap(\.bytes)
         #expect(try JSONValue(parsing: result) == ["flooded": true])
         api.release_call(instance, 1)
         api.destroy(instance)
-
-        let logged = host.recorder.logLines.withLock { $0 }
-        let notices = logged.filter { $0.hasPrefix("dropped ") && $0.contains("of stderr") }
-        // A pooled worker's budget renews at each call end, and stderr still in the pipe when
-        // the answer arrived counts toward the next window: at most two windows here.
-        #expect(logged.count <= 2 * 1_000 + 2, "\(logged.count) log lines for one call")
-        #expect(logged.reduce(0) { $0 + $1.utf8.count } <= 2 * 256 * 1024 + 1024)
-        #expect(!notices.isEmpty && notices.count <= 2, "drop notices: \(notices)")
+        // The call's stderr came as its own LOG frames, bounded, with one exact drop notice.
+        Self.expectBoundedStderr(frames, callID: 1, written: lines, lineBytes: 1023)
         await expectBackTo(base)
     }
 

@@ -27,8 +27,16 @@ const writeAllSync = (fd, bytes) => {
 };
 // A call thread writes stderr synchronously, so a tool's log is in the pipe before its answer
 // (a worker thread's console is buffered and could arrive after the call ended, or be lost).
+// Each line starts with the call mark "\x1e<id>\x1f" of the call the thread runs, so the adapter
+// logs it as that call's (calls on other threads share the process's stderr); it takes the mark off.
+let currentCall = null;
 const stderrLog = isMainThread ? console.error.bind(console) : (...values) => {
-  try { writeAllSync(2, Buffer.from(format(...values) + "\n")); } catch {}
+  let text = format(...values);
+  if (currentCall !== null) {
+    const mark = `\x1e${currentCall}\x1f`;
+    text = mark + (text.includes("\n") ? text.replaceAll("\n", "\n" + mark) : text);
+  }
+  try { writeAllSync(2, Buffer.from(text + "\n")); } catch {}
 };
 for (const name of ["log", "info", "debug", "dir", "table", "trace", ...(isMainThread ? [] : ["error", "warn"])]) {
   if (typeof console[name] === "function") console[name] = stderrLog;
@@ -136,6 +144,7 @@ if (!isMainThread) {
     let request, parseError = null;
     try { request = typeof message === "string" ? JSON.parse(message) : message; }
     catch (error) { request = { id: callLine.exec(message)[1] }; parseError = error; }
+    currentCall = request.id;
     let relayed = false;
     let finished = false;
     const send = (kind, value) => {

@@ -74,6 +74,8 @@ extension ExecutionRun {
                 switch event {
                 case .progress(let progress): self.emit(.toolProgress(execID: execID, taskID: id, progress: progress))
                 case .log(let level, let message):
+                    ExecutionLogging.toolLine(level, message, execID: execID, workflowID: self.workflow.executionWorkflowID,
+                                              taskID: id, toolID: tool.id, adapterID: adapter.id)
                     self.emit(.toolLog(execID: execID, taskID: id, level: level, message: message))
                 case .result: break
                 }

@@ -43,6 +43,7 @@ final class ExecutionRun: Sendable {
 
     /// Runs the flow with an optional time budget and records the end in the store.
     func run(timeout: Duration?) async -> WorkflowResult {
+        ExecutionLogging.started(execID: execID, workflowID: workflow.executionWorkflowID, resumedTasks: checkpoints.count)
         let (flow, timedOut) = await withDeadline(timeout, onTimeout: { FlowEnd.timedOut }) {
             await self.runFlow()
         }
@@ -70,6 +71,7 @@ final class ExecutionRun: Sendable {
             result.status = .failed
             result.error = ["message": .string("cannot record the result: \(error)")]
         }
+        ExecutionLogging.finished(result)
         return result
     }
 
@@ -167,7 +169,10 @@ final class ExecutionRun: Sendable {
         return .object(members)
     }
 
-    func emit(_ event: ExecutionEvent) { observer?(event) }
+    func emit(_ event: ExecutionEvent) {
+        ExecutionLogging.record(event, workflowID: workflow.executionWorkflowID)
+        observer?(event)
+    }
 }
 
 /// What a task sees of the rest of the run.

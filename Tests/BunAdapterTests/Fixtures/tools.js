@@ -43,6 +43,10 @@ export default {
     return { spawned: child.pid };
   },
   big: (input) => ({ data: "x".repeat(input.bytes ?? 50 * 1024 * 1024) }),
+  stderrlines: (input) => {
+    for (let i = 0; i < input.lines; i++) console.error(`stderr line ${i} of ${input.lines}`);
+    return { lines: input.lines };
+  },
   stderrflood: (input) => {
     const line = "e".repeat(1023);
     for (let i = 0; i < (input.lines ?? 4096); i++) console.error(line);
