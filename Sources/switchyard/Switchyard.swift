@@ -19,7 +19,7 @@ struct Switchyard: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
+                try await CommandTracing.traced(for: command) { try await asyncCommand.run() }
             } else {
                 try command.run()
             }
