@@ -17,7 +17,10 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var logs: LogOptions
+
     func run() async throws {
+        try logs.bootstrap(defaultLevel: .warning)
         let host = try await ProjectHost.openForCommand(project)
         let outcome: Result<WorkflowResult, HostError>
         do {

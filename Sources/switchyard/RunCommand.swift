@@ -21,7 +21,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var logs: LogOptions
+
     func run() async throws {
+        try logs.bootstrap(defaultLevel: .warning)
         let inputValue = try Self.parseInput(input)
         let host = try await ProjectHost.openForCommand(project)
         let outcome: Result<WorkflowResult, HostError>

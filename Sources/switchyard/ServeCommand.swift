@@ -43,7 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections the kernel queues before they are accepted.")
     var backlog: Int = 256
 
+    @OptionGroup var logs: LogOptions
+
     func run() async throws {
+        try logs.bootstrap(defaultLevel: .info)
         guard (0...65535).contains(port) else { throw CommandFailure.usage("--port: \(port) is not a port number") }
         let key = try apiKeyValue()
         let limits = try serverLimits()

@@ -22,7 +22,10 @@ struct ToolsCommand: AsyncParsableCommand {
         @Option(help: "The call's time budget, e.g. 500ms, 30s, 2m.")
         var timeout: String?
 
+        @OptionGroup var logs: LogOptions
+
         func run() async throws {
+            try logs.bootstrap(defaultLevel: .warning)
             let inputValue = try RunCommand.parseInput(input)
             // Only the tool's adapter loads, and no store file is created.
             let host = try await ProjectHost.openForCommand(project, loading: .onFirstUse)
@@ -37,7 +40,7 @@ struct ToolsCommand: AsyncParsableCommand {
             let outcome: Result<JSONValue, HostError>
             do {
                 outcome = .success(try await host.callTool(toolID, input: inputValue, timeout: budget) { event in
-                    if case .log(_, let line) = event { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+                    if case .log(let level, let line) = event { ToolLogEcho.show(level, line, toolID: toolID) }
                 })
             } catch {
                 outcome = .failure(error)

@@ -15,7 +15,10 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Check the files only: load no adapter and start no runtime.")
     var skipRuntime = false
 
+    @OptionGroup var logs: LogOptions
+
     func run() async throws {
+        try logs.bootstrap(defaultLevel: .warning)
         let validation = ProjectHost.validate(directory: project)
         var (config, problems) = (validation.project, validation.problems)
         // Only a project whose files are valid is loaded: its entrypoint, adapters and exports.

@@ -125,6 +125,8 @@ extension ExecutionRun {
             let retryable = attempt.status == .failed || attempt.status == .timedOut
             guard retryable, attemptNumber < policy.maximumAttempts, !Task.isCancelled else { return attempt }
             attemptNumber += 1
+            ExecutionLogging.retrying(execID: execID, workflowID: workflow.executionWorkflowID, taskID: id,
+                                      nextAttempt: attemptNumber, delay: policy.delay(beforeAttempt: attemptNumber))
             do { try await Task.sleep(for: policy.delay(beforeAttempt: attemptNumber)) } catch { return .canceled }
         }
     }
