@@ -31,7 +31,8 @@ extension ProjectHost {
     }
 
     /// `runtime.entrypoint` names a file that exists, of a kind the runtime can load.
-    static func entrypointProblems(_ project: ProjectConfig) -> [ConfigError] {
+    /// - Returns: the problems (`FILE: runtime.entrypoint: REASON`), empty when there is none.
+    public static func entrypointProblems(_ project: ProjectConfig) -> [ConfigError] {
         guard let entrypoint = project.runtime.entrypoint else { return [] }
         let path = AdapterLocator.absolute(entrypoint, relativeTo: project.directory)
         guard FileManager.default.fileExists(atPath: path) else {
