@@ -19,18 +19,10 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var logs: LogOptions
 
+    @OptionGroup var display: DisplayOptions
+
     func run() async throws {
         try logs.bootstrap(defaultLevel: .warning)
-        let host = try await ProjectHost.openForCommand(project)
-        let outcome: Result<WorkflowResult, HostError>
-        do {
-            outcome = .success(try await host.resume(execID: execID, observer: WorkflowReport.progressObserver()))
-        } catch {
-            outcome = .failure(error)
-        }
-        await host.shutdown()
-        let result: WorkflowResult
-        do { result = try outcome.get() } catch { throw WorkflowReport.failure(error, flag: execID) }
-        try WorkflowReport.report(result, json: json, subject: "workflow \"\(result.workflowID)\"")
+        try await WorkflowSession(project: project, json: json, display: display).resume(execID: execID)
     }
 }

@@ -4,7 +4,7 @@ import SwitchyardEngine
 import SwitchyardHost
 import SwitchyardJSON
 
-/// `switchyard run WORKFLOW_ID [--project DIR] [--input JSON] [--json]`.
+/// `switchyard run WORKFLOW_ID [--project DIR] [--input JSON] [--json] [--quiet | -v]`.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Runs a workflow to its end on the project's store.")
@@ -23,21 +23,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var logs: LogOptions
 
+    @OptionGroup var display: DisplayOptions
+
     func run() async throws {
         try logs.bootstrap(defaultLevel: .warning)
         let inputValue = try Self.parseInput(input)
-        let host = try await ProjectHost.openForCommand(project)
-        let outcome: Result<WorkflowResult, HostError>
-        do {
-            outcome = .success(try await host.run(workflowID: workflowID, input: inputValue,
-                                                  observer: WorkflowReport.progressObserver()))
-        } catch {
-            outcome = .failure(error)
-        }
-        await host.shutdown()
-        let result: WorkflowResult
-        do { result = try outcome.get() } catch { throw WorkflowReport.failure(error, flag: workflowID) }
-        try WorkflowReport.report(result, json: json, subject: "workflow \"\(workflowID)\"")
+        try await WorkflowSession(project: project, json: json, display: display).run(workflowID: workflowID, input: inputValue)
     }
 
     static func parseInput(_ text: String?) throws -> JSONValue {

@@ -14,31 +14,43 @@ struct Switchyard: AsyncParsableCommand {
         ])
 
     /// Maps outcomes to the contract's exit codes: 0 success, 1 the workflow or tool failed,
-    /// 2 usage or configuration error (one line on stderr).
+    /// 2 usage or configuration error (one line on stderr). With `--json`, an error that ends the
+    /// command before its own JSON is also one object on stdout: `{"error": {"kind", "message"}}`.
     static func main() async {
+        let parsed: any ParsableCommand
+        do { parsed = try parseAsRoot() } catch {
+            report(error, style: ErrorStyle(arguments: CommandLine.arguments))
+        }
+        let style = ErrorStyle(of: parsed) ?? ErrorStyle(arguments: CommandLine.arguments)
         do {
-            var command = try parseAsRoot()
+            var command = parsed
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await CommandTracing.traced(for: command) { try await asyncCommand.run() }
             } else {
                 try command.run()
             }
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data((failure.line + "\n").utf8))
-            Foundation.exit(failure.exitCode)
         } catch {
-            let code = exitCode(for: error)
-            if code.rawValue == 0 {
-                exit(withError: error)
-            }
-            let message = fullMessage(for: error)
-            if code == .validationFailure || code.rawValue == 64 {
-                let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
-                FileHandle.standardError.write(Data(("error: " + firstLine + "\n").utf8))
-                Foundation.exit(2)
-            }
+            report(error, style: style)
+        }
+    }
+
+    /// Prints `error` as `style` says and exits with its code.
+    private static func report(_ error: any Error, style: ErrorStyle) -> Never {
+        if let failure = error as? CommandFailure {
+            style.report(failure)
+            Foundation.exit(failure.exitCode)
+        }
+        let code = exitCode(for: error)
+        if code.rawValue == 0 {
             exit(withError: error)
         }
+        let message = fullMessage(for: error)
+        if code == .validationFailure || code.rawValue == 64 {
+            let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+            style.report(CommandFailure(line: "error: " + firstLine, exitCode: 2, kind: CommandFailure.usageKind))
+            Foundation.exit(2)
+        }
+        exit(withError: error)
     }
 }
 
@@ -48,6 +60,29 @@ struct CommandFailure: Error {
     var line: String
     /// 1 when the workflow/tool ran and failed; 2 for usage or configuration errors.
     var exitCode: Int32
+    /// The `error.kind` of `--json` outputs: a tool error kind (`timeout`, `load`, ...), a host
+    /// error code (`unknown_workflow`, `project_config`, `store`, ...) or `usage`.
+    var kind: String?
+    /// The command already printed its JSON (with `error.kind`): no second object on stdout.
+    var reportedAsJSON = false
 
-    static func usage(_ message: String) -> CommandFailure { CommandFailure(line: "error: " + message, exitCode: 2) }
+    init(line: String, exitCode: Int32, kind: String? = nil) {
+        self.line = line
+        self.exitCode = exitCode
+        self.kind = kind
+    }
+
+    /// The kind of a flag or argument the command refuses.
+    static let usageKind = "usage"
+
+    static func usage(_ message: String) -> CommandFailure {
+        CommandFailure(line: "error: " + message, exitCode: 2, kind: usageKind)
+    }
+
+    /// The line without its `error: ` or `error[KIND]: ` prefix.
+    var message: String {
+        if line.hasPrefix("error: ") { return String(line.dropFirst(7)) }
+        if line.hasPrefix("error["), let end = line.range(of: "]: ") { return String(line[end.upperBound...]) }
+        return line
+    }
 }

@@ -9,33 +9,18 @@ extension ProjectHost {
         var options = Options()
         options.loading = loading
         do { return try await open(directory: directory, options: options) } catch {
-            throw CommandFailure(line: error.description, exitCode: 2)
+            throw CommandFailure(line: error.description, exitCode: 2,
+                                 kind: error.toolError?.kind.rawValue ?? error.code.rawValue)
         }
     }
 }
 
-/// How `run` and `resume` show an execution: progress on stderr, the result on stdout, and the
-/// contract's exit code.
+/// How `run` and `resume` report an execution's end: the result on stdout and the contract's
+/// exit code.
 enum WorkflowReport {
-    /// Progress lines on stderr when it is a terminal; `error[KIND]: ...` for every failed
-    /// tool call either way.
-    static func progressObserver() -> ExecutionObserver {
-        let live = isatty(STDERR_FILENO) == 1
-        return { event in
-            switch event {
-            case .toolFailed(_, _, let error): printError(error.description)
-            case .taskStarted(_, _, let path) where live: printError("  ... \(path)")
-            case .taskRestored(_, _, let path, let status) where live: printError("  = \(path) \(status.rawValue) (checkpoint)")
-            case .taskFinished(_, _, let path, let status, let error) where live:
-                printError("  \(status == .success ? "ok" : "!!") \(path) \(status.rawValue)"
-                           + (error.map { ": \($0.message)" } ?? ""))
-            default: break
-            }
-        }
-    }
-
-    /// Prints the result and maps it to the exit code: 0 on SUCCESS, else 1 with one stderr line.
-    static func report(_ result: WorkflowResult, json: Bool, subject: String) throws {
+    /// Prints the result and maps it to the exit code: 0 on SUCCESS, else 1 after one stderr line
+    /// `error: workflow "ID" STATUS (exec EXEC_ID): MESSAGE` (the message's first line, unless `verbose`).
+    static func report(_ result: WorkflowResult, json: Bool, verbose: Bool, subject: String) throws {
         if json {
             print(result.json.jsonString)
         } else {
@@ -43,19 +28,24 @@ enum WorkflowReport {
         }
         guard result.status == .success else {
             let message = result.error?["message"]?.stringValue ?? "no detail"
-            throw CommandFailure(line: "error: \(subject) \(result.status.rawValue) (exec \(result.execID)): \(message)",
-                                 exitCode: 1)
+            var failure = CommandFailure(
+                line: "error: \(subject) \(result.status.rawValue) (exec \(result.execID)): "
+                    + DisplayText.oneLine(message, verbose: verbose),
+                exitCode: 1, kind: result.errorKind)
+            // The result object on stdout already carries `error.kind`.
+            failure.reportedAsJSON = json
+            throw failure
         }
-        if !json, isatty(STDERR_FILENO) == 1 { printError("\(subject) SUCCESS (exec \(result.execID))") }
     }
 
     /// Maps a refused run or resume to its exit-2 line: the input's problems name `--input`,
     /// the others the argument (`flag`) they are about; store failures name the store file.
     static func failure(_ error: HostError, flag: String) -> CommandFailure {
+        let kind = error.toolError?.kind.rawValue ?? error.code.rawValue
         switch error.code {
-        case .invalidInput: return CommandFailure.usage("--input: \(error.message)")
-        case .store, .other: return CommandFailure(line: error.description, exitCode: 2)
-        default: return CommandFailure.usage("\(flag): \(error.message)")
+        case .invalidInput: return CommandFailure(line: "error: --input: \(error.message)", exitCode: 2, kind: kind)
+        case .store, .other: return CommandFailure(line: error.description, exitCode: 2, kind: kind)
+        default: return CommandFailure(line: "error: \(flag): \(error.message)", exitCode: 2, kind: kind)
         }
     }
 }

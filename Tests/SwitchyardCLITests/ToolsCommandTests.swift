@@ -46,8 +46,9 @@ struct ToolsCommandTests {
 
     @Test func failuresPrintOneErrorLineWithTheirKind() throws {
         let directory = try Self.project()
+        // An unknown tool is a usage error, as an unknown workflow is in `run`.
         let unknown = try Self.call("nope", in: directory)
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 2)
         #expect(unknown.stderr.hasPrefix("error[not_found]: unknown tool \"nope\""))
         #expect(unknown.stderr.contains("word_count"))
 

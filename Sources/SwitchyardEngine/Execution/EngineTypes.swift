@@ -58,12 +58,30 @@ public struct WorkflowResult: Sendable, Hashable {
         self.error = error
     }
 
-    /// Exactly `{"exec_id","workflow_id","status","output","error": null | {"message"}}`.
+    /// Exactly `{"exec_id","workflow_id","status","output","error": null | {"message","kind"}}`.
     public var json: JSONValue {
         var errorValue = JSONValue.null
-        if let error { errorValue = ["message": .string(TaskFailure(json: error).message)] }
+        if let error {
+            let failure = TaskFailure(json: error)
+            errorValue = ["message": .string(failure.message), "kind": .string(kind(of: failure))]
+        }
         return ["exec_id": .string(execID), "workflow_id": .string(workflowID), "status": .string(status.rawValue),
                 "output": output, "error": errorValue]
+    }
+
+    /// The error's kind, `nil` on success: the failed tool call's kind when the failure came from
+    /// one (`timeout`, `tool_error`, ...), else `canceled` or `timeout` by status, and
+    /// `workflow_error` for a failure of the workflow itself (a router without a matching route,
+    /// a template that cannot be rendered).
+    public var errorKind: String? { error.map { kind(of: TaskFailure(json: $0)) } }
+
+    private func kind(of failure: TaskFailure) -> String {
+        if let kind = failure.kind { return kind.rawValue }
+        switch status {
+        case .canceled: return ToolError.Kind.canceled.rawValue
+        case .timedOut: return ToolError.Kind.timeout.rawValue
+        default: return "workflow_error"
+        }
     }
 }
 
@@ -81,6 +99,9 @@ public enum ExecutionEvent: Sendable {
     case toolProgress(execID: String, taskID: String, progress: JSONValue)
     /// A log line from a running tool.
     case toolLog(execID: String, taskID: String, level: ToolLogLevel, message: String)
+    /// A router chose a route: `route` is the key its condition gave, `target` the task it runs
+    /// next (a task id, or the id of the inline task it runs as its child).
+    case taskRouted(execID: String, taskID: String, path: String, route: String, target: String)
 }
 
 /// Receives `ExecutionEvent`s; called from many tasks at once, so it must be thread-safe.

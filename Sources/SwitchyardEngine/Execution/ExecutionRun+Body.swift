@@ -101,6 +101,8 @@ extension ExecutionRun {
             let keys = task.routes.map(\.key).joined(separator: ", ")
             return .failed("router \"\(id)\": no route for \"\(key)\" (routes: \(keys))")
         }
+        let target = switch route.target { case .taskID(let next): next; case .inline(let inline): inline.id }
+        emit(.taskRouted(execID: execID, taskID: id, path: path, route: key, target: target))
         switch route.target {
         case .taskID(let next):
             return Attempt(status: .success, output: ["condition": .string(key), "route_taken": .string(next)], next: next)

@@ -1,0 +1,14 @@
+import { existsSync } from "node:fs";
+export async function work(input, config, ctx) {
+  for (let i = 1; i <= 3; i++) {
+    console.error(`step ${i} of ${input.label}`);
+    ctx.progress({ message: `step ${i}/3` });
+    await new Promise((r) => setTimeout(r, input.ms ?? 50));
+  }
+  return { label: input.label };
+}
+export async function hold(input) {
+  console.error("holding until " + input.release);
+  while (!existsSync(input.release)) await new Promise((r) => setTimeout(r, 20));
+  return { released: true };
+}
