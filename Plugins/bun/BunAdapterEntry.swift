@@ -36,6 +36,9 @@ enum BunAdapterHooks {
         table.cancel_call = { instance, callID in Box.borrow(instance)?.cancelCall(callID) }
         table.release_call = { instance, callID in Box.borrow(instance)?.releaseCall(callID) }
         table.destroy = { instance in Box.takeBack(instance)?.destroy() }
+        table.stats = { instance, jsonOut, lengthOut in
+            Box.stats(instance, jsonOut: jsonOut, lengthOut: lengthOut) { $0.statistics }
+        }
         return table
     }
 

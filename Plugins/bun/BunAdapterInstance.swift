@@ -188,6 +188,9 @@ final class BunAdapterInstance: AdapterInstance {
     }
 
     /// Stops every process, waits for them, removes the worker script.
+    /// The dispatcher's processes, queue and recycles (the `stats` hook).
+    var statistics: InstanceStatistics { dispatcher.statistics }
+
     func destroy() {
         dispatcher.shutdown()
         script.remove()

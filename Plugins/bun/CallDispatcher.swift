@@ -9,6 +9,8 @@ protocol CallDispatcher: Sendable {
     func cancel(_ call: ToolCall)
     /// Stops every process and waits until each was reaped and its calls ended.
     func shutdown()
+    /// Processes, queue and recycles now, for the `stats` hook (never blocks for long).
+    var statistics: InstanceStatistics { get }
 }
 
 /// `per_call`: one process per call, compozy's behaviour and the strongest isolation.
@@ -123,6 +125,16 @@ final class PerCallDispatcher: CallDispatcher, WorkerObserver, @unchecked Sendab
             return
         }
         worker?.cancel(call)
+    }
+
+    var statistics: InstanceStatistics {
+        state.withLock { state in
+            // One process per call: every running process is busy, none is recycled.
+            InstanceStatistics(
+                gauges: ["pool_workers": state.running.count, "pool_workers_busy": state.running.count,
+                         "pool_calls_in_flight": state.running.count, "pool_queued_calls": state.waiting.count],
+                counters: ["pool_recycles_total": 0, "pool_workers_started_total": Int(state.serial)])
+        }
     }
 
     func shutdown() {

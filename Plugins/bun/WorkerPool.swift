@@ -36,6 +36,8 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         var spawnFailures = 0
         var refillScheduled = false
         var lastSpawnFailure: String?
+        /// Workers retired on purpose (after `max_calls_per_worker`, or over the memory limit).
+        var recycles = 0
         var acceptingCount: Int { entries.values.count { $0.routable } }
     }
 
@@ -103,6 +105,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
         if entry.dispatched >= maxCalls {
             entry.accepting = false
             retire = true
+            state.recycles += 1
         }
         state.entries[key] = entry
         return .worker(entry.worker, started: started, retire: retire)
@@ -235,6 +238,7 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
             if overMemory && entry.accepting {
                 entry.accepting = false
                 retire = true
+                state.recycles += 1
             }
             state.entries[key] = entry
             return retire
@@ -266,6 +270,17 @@ final class WorkerPool: CallDispatcher, WorkerObserver, @unchecked Sendable {
             } else {
                 submit(call)
             }
+        }
+    }
+
+    var statistics: InstanceStatistics {
+        state.withLock { state in
+            InstanceStatistics(
+                gauges: ["pool_workers": state.entries.count,
+                         "pool_workers_busy": state.entries.values.count { $0.inflight > 0 },
+                         "pool_calls_in_flight": state.entries.values.reduce(0) { $0 + $1.inflight },
+                         "pool_queued_calls": state.queue.count],
+                counters: ["pool_recycles_total": state.recycles, "pool_workers_started_total": Int(state.serial)])
         }
     }
 

@@ -131,6 +131,9 @@ struct AdapterHooks: @unchecked Sendable {
     let cancelCall: UnsafeRawPointer
     let releaseCall: UnsafeRawPointer
     let destroy: UnsafeRawPointer
+    /// ABI 1.1's optional `stats`: read only when the settled minor is at least 1 (a 1.0 adapter
+    /// never wrote the field), nil when the adapter has none.
+    let stats: UnsafeRawPointer?
 
     init?(_ table: sy_adapter_api, entry: UnsafeRawPointer) {
         guard let create = table.create, let describe = table.describe, let startCall = table.start_call,
@@ -144,5 +147,6 @@ struct AdapterHooks: @unchecked Sendable {
         self.cancelCall = unsafeBitCast(cancelCall, to: UnsafeRawPointer.self)
         self.releaseCall = unsafeBitCast(releaseCall, to: UnsafeRawPointer.self)
         self.destroy = unsafeBitCast(destroy, to: UnsafeRawPointer.self)
+        self.stats = table.abi_minor >= 1 ? table.stats.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } : nil
     }
 }

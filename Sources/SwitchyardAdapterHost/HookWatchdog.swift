@@ -8,7 +8,7 @@ import Synchronization
 /// An adapter hook, as the host names it in messages.
 enum AdapterHook: String, Sendable {
     case startCall = "start_call", cancelCall = "cancel_call", releaseCall = "release_call"
-    case describe, destroy
+    case describe, destroy, stats
 }
 
 /// What the watchdog asks of the owner of a hook that passed its deadline.

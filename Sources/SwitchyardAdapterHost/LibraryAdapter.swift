@@ -81,12 +81,7 @@ public final class LibraryAdapter: ToolAdapter {
 
     /// As ``describe()``, synchronously.
     public func describeTools() throws(ToolError) -> [ToolDescriptor] {
-        let admitted = lifecycle.withLock { state in
-            guard !state.shuttingDown else { return false }
-            state.describing += 1
-            return true
-        }
-        guard admitted else { throw ToolError(.canceled, "adapter \(id) is shut down") }
+        guard admitDescribing() else { throw ToolError(.canceled, "adapter \(id) is shut down") }
         defer { finishDescribing() }
         let bytes: [UInt8]
         // On a hook thread, waited for at most hookTimeout: a stuck describe is abandoned.
@@ -107,7 +102,17 @@ public final class LibraryAdapter: ToolAdapter {
         return try ToolDescriptor.parseList(bytes, adapterID: id)
     }
 
-    private func finishDescribing() {
+    /// Counts a hook outside any call (`describe`, `stats`) as running, so shutdown waits for it;
+    /// false once shutting down.
+    func admitDescribing() -> Bool {
+        lifecycle.withLock { state in
+            guard !state.shuttingDown else { return false }
+            state.describing += 1
+            return true
+        }
+    }
+
+    func finishDescribing() {
         let waiters = lifecycle.withLock { state in
             state.describing -= 1
             return state.shuttingDown && state.isIdle ? state.takeWaiters() : []

@@ -50,6 +50,9 @@ final class ProjectAdapters: Sendable {
         }
     }
 
+    /// The adapters loaded so far, by key (none after `shutdown`).
+    var loadedAdapters: [String: any ToolAdapter] { state.withLock { $0.loaded } }
+
     /// Loads every adapter the project's tools need.
     /// - Throws: the first load failure; adapters loaded before it stay loaded until `shutdown`.
     func loadAll() throws(ToolError) {

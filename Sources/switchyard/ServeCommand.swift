@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections the kernel queues before they are accepted.")
     var backlog: Int = 256
 
+    @OptionGroup var metricsOptions: MetricsOptions
+
     @OptionGroup var logs: LogOptions
 
     func run() async throws {
@@ -50,11 +52,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CommandFailure.usage("--port: \(port) is not a port number") }
         let key = try apiKeyValue()
         let limits = try serverLimits()
+        let metricsRegistry = metricsOptions.bootstrap()
         let projectHost = try await ProjectHost.openForCommand(project)
         // Each failed tool call prints one `error[KIND]: ...` line on stderr, with its execution.
-        let server = APIServer(engine: projectHost.engine, host: host, port: port, apiKey: key, limits: limits) { event in
+        var server = APIServer(engine: projectHost.engine, host: host, port: port, apiKey: key, limits: limits) { event in
             if case .toolFailed(let execID, _, let error) = event { printError("exec \(execID): \(error.description)") }
         }
+        server.metrics = metricsOptions.endpoint(metricsRegistry, host: projectHost)
         let name = projectHost.project.name
         let host = self.host
         let outcome: Result<Void, any Error>

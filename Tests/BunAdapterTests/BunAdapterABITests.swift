@@ -14,10 +14,11 @@ extension BunAdapterTests {
         #expect(field(0) == 96, "struct_size is left as found")
         #expect(field(4) == SY_ABI_VERSION_MAJOR)
         #expect(field(8) == min(7, SY_ABI_VERSION_MINOR), "the minor settles on the lower")
-        for offset in stride(from: 32, to: 80, by: 8) {
+        // Every 1.0 hook, and 1.1's `stats` at 80.
+        for offset in stride(from: 32, to: 88, by: 8) {
             #expect(table.withUnsafeBytes { $0.load(fromByteOffset: offset, as: UInt.self) } != 0, "hook at \(offset)")
         }
-        #expect(table[80...].allSatisfy { $0 == 0xAB }, "bytes past sy_adapter_api untouched")
+        #expect(table[88...].allSatisfy { $0 == 0xAB }, "bytes past sy_adapter_api (ABI 1.1: 88) untouched")
     }
 
     @Test("a wrong major is SY_E_VERSION; a too-small table either side is SY_E_INVALID_ARGUMENT",

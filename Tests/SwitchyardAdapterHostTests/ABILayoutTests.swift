@@ -9,7 +9,7 @@ extension AdapterHostTests {
             #expect(MemoryLayout<sy_frame>.size == 32)
             #expect(MemoryLayout<sy_host_api>.size == 56)
             #expect(MemoryLayout<sy_call_request>.size == 88)
-            #expect(MemoryLayout<sy_adapter_api>.size == 80)
+            #expect(MemoryLayout<sy_adapter_api>.size == 88)
         }
 
         @Test func fieldOffsets() {
@@ -24,11 +24,12 @@ extension AdapterHostTests {
             #expect(MemoryLayout<sy_adapter_api>.offset(of: \.adapter_name) == 16)
             #expect(MemoryLayout<sy_adapter_api>.offset(of: \.create) == 32)
             #expect(MemoryLayout<sy_adapter_api>.offset(of: \.destroy) == 72)
+            #expect(MemoryLayout<sy_adapter_api>.offset(of: \.stats) == 80)
         }
 
         @Test func versionAndCodes() {
             #expect(SY_ABI_VERSION_MAJOR == 1)
-            #expect(SY_ABI_VERSION_MINOR == 0)
+            #expect(SY_ABI_VERSION_MINOR == 1)
             #expect([SY_OK, SY_E_INVALID_ARGUMENT, SY_E_NOT_FOUND, SY_E_VERSION, SY_E_INTERNAL, SY_E_ENDED] == [0, 1, 2, 3, 4, 5])
             #expect(SY_FRAME_FLAG_MORE == 1 && SY_FRAME_FLAG_END_OF_STREAM == 2)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardABI
 import SwitchyardAdapterHost
 import SwitchyardRuntime
 import Testing
@@ -11,7 +12,8 @@ extension AdapterHostTests {
             for library in [swiftPM, plain] {
                 #expect(library.adapterName == "textkit")
                 #expect(library.adapterVersion == "1.0.0")
-                #expect(library.abiMajor == 1 && library.abiMinor == 0)
+                #expect(library.abiMajor == 1 && library.abiMinor == SY_ABI_VERSION_MINOR)
+                #expect(!library.hasStatistics, "textkit leaves the optional 1.1 stats hook NULL")
             }
             #expect(swiftPM.path != plain.path)
         }

@@ -45,9 +45,13 @@ extern "C" {
 
 /* ---- Versions ------------------------------------------------------------------------- */
 
-/** The ABI version this header describes. Minor versions only add (append-only). */
+/**
+ * The ABI version this header describes. Minor versions only add (append-only):
+ *   1.0  the hooks create ... destroy.
+ *   1.1  `stats` appended to sy_adapter_api (optional: NULL means none).
+ */
 #define SY_ABI_VERSION_MAJOR 1u
-#define SY_ABI_VERSION_MINOR 0u
+#define SY_ABI_VERSION_MINOR 1u
 
 /** The one symbol an adapter library exports; its type is `sy_adapter_entry_fn`. */
 #define SY_ADAPTER_ENTRY_SYMBOL "switchyard_adapter_entry"
@@ -301,6 +305,23 @@ typedef struct sy_adapter_api {
      * THREADING: any thread, never concurrently with another hook on the same instance.
      */
     void (*destroy)(sy_instance *instance);
+
+    /* ---- ABI 1.1 (read by the host only when the settled minor is >= 1) ---- */
+
+    /**
+     * Optional (NULL: the adapter has none). The instance's statistics, for the host's metrics:
+     * a JSON object {"gauges": {NAME: number, ...}, "counters": {NAME: number, ...}}, either
+     * member optional. NAME is lower-case [a-z0-9_], at most 64 bytes; the host exposes it as
+     * `switchyard_adapter_NAME` labeled with the adapter's id. A counter's NAME ends in `_total`
+     * and a gauge's does not (the host ignores the others).
+     * A gauge is a value now (e.g. live worker processes); a counter a total since `create` that
+     * never decreases (e.g. workers recycled). Keep the set small and fixed: the host reads it at
+     * every scrape. Returns SY_OK, or anything else for "no statistics now" (nothing is exposed).
+     * OWNERSHIP: `*json_out` is allocated with host->alloc and TRANSFERRED to the host.
+     * THREADING: any thread, concurrently with calls; must not block (take no lock a call holds
+     * for long) and must return quickly.
+     */
+    sy_status (*stats)(sy_instance *instance, sy_transferred_bytes *json_out, uint64_t *json_length_out);
 } sy_adapter_api;
 
 /**
@@ -325,7 +346,8 @@ SY_EXPORT sy_status switchyard_adapter_entry(const sy_host_api *host, sy_adapter
 SY_STATIC_ASSERT(sizeof(sy_frame) == 32, frame_size);
 SY_STATIC_ASSERT(sizeof(sy_host_api) == 56, host_api_size);
 SY_STATIC_ASSERT(sizeof(sy_call_request) == 88, call_request_size);
-SY_STATIC_ASSERT(sizeof(sy_adapter_api) == 80, adapter_api_size);
+SY_STATIC_ASSERT(sizeof(sy_adapter_api) == 88, adapter_api_size);
+SY_STATIC_ASSERT(offsetof(sy_adapter_api, stats) == 80, adapter_api_stats_offset);
 SY_STATIC_ASSERT(offsetof(sy_call_request, call_id) == 8, call_request_call_id_offset);
 SY_STATIC_ASSERT(offsetof(sy_adapter_api, create) == 32, adapter_api_create_offset);
 #undef SY_STATIC_ASSERT
