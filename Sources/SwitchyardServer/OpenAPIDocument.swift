@@ -39,7 +39,8 @@ enum OpenAPIDocument {
         "Outcome": [
             "type": "object", "required": ["status", "message", "data", "error"],
             "properties": ["status": ["type": "integer"], "message": ["type": "string"], "data": [:],
-                           "error": ["allOf": [["$ref": "#/components/schemas/Error"]], "nullable": true]],
+                           "error": ["anyOf": [["$ref": "#/components/schemas/Error"],
+                                               ["type": "object", "nullable": true, "enum": [.null]]]]],
         ],
         "Failure": [
             "type": "object", "required": ["status", "message", "data", "error"],

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwitchyardEngine
 
 /// How long clients may take and how many of them (and of the executions they start) one server
 /// holds at once, so that slow, idle or numerous clients cannot hold it (docs/HTTP-API.md#limits).
@@ -33,7 +34,7 @@ public struct ServerLimits: Sendable, Equatable {
     public init(headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
                 idleTimeout: Duration = .seconds(30), maxConnections: Int = ServerLimits.defaultMaxConnections,
                 maxExecutions: Int = 64, backlog: Int = 256, retryAfterSeconds: Int = 1,
-                eventHeartbeat: Duration = .seconds(15), eventPollInterval: Duration = .milliseconds(250)) {
+                eventHeartbeat: Duration = ServerLimits.defaultEventHeartbeat, eventPollInterval: Duration = .milliseconds(250)) {
         self.eventHeartbeat = eventHeartbeat
         self.eventPollInterval = eventPollInterval
         self.headerTimeout = headerTimeout
@@ -43,6 +44,13 @@ public struct ServerLimits: Sendable, Equatable {
         self.maxExecutions = maxExecutions
         self.backlog = backlog
         self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// 15 s, or `$SWITCHYARD_EVENT_HEARTBEAT` (a duration such as `500ms`) when it is set and valid.
+    public static var defaultEventHeartbeat: Duration {
+        guard let text = getenv("SWITCHYARD_EVENT_HEARTBEAT").map({ String(cString: $0) }),
+              let parsed = GoDuration.parse(text), parsed > .zero else { return .seconds(15) }
+        return parsed
     }
 
     /// 1024, or half the process's open-file limit when that is lower: the other half stays for
