@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import Metrics
+import OTel
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import SwitchyardEngine
+import SwitchyardJSON
+import SwitchyardServer
+import Tracing
+
+/// The issue-12 condition: `task_overhead_us` with metrics and tracing on stays within 15% of
+/// off, measured in the same run. swift-metrics and swift-distributed-tracing can be
+/// bootstrapped once per process, and the bench runs its suites several times in one process,
+/// so both are bootstrapped once with backends that can be switched: off, they hand out no-op
+/// metric handlers and spans (what an un-bootstrapped process gets); on, a Prometheus registry
+/// and swift-otel's tracer (batching span processor, OTLP/HTTP to an unreachable loopback port).
+enum ObservedEngineBench {
+    /// `task_overhead_observed_us` (the `bench` workflow again, observed) and
+    /// `observed_overhead_ratio` (÷ `task_overhead_us`, measured just before, observability off).
+    static func measure(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double,
+                        offMicros: Double) async throws -> [String: Double] {
+        let switches = try Switches.shared
+        switches.set(on: true)
+        defer { switches.set(on: false) }
+        _ = try await engine.run(workflowID: "bench", input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
+        var result: WorkflowResult?
+        let whole = try await ContinuousClock().measure {
+            result = try await engine.run(workflowID: "bench", input: ["items": items])
+        }
+        guard result?.status == .success else {
+            throw BenchFailure("the observed bench workflow ended \(result?.status.rawValue ?? "?")")
+        }
+        let (seconds, attoseconds) = whole.components
+        let observed = (Double(seconds) + Double(attoseconds) / 1e18) * 1e6 / Double(items.arrayValue!.count) - toolCallMicros
+        return ["task_overhead_observed_us": observed, "observed_overhead_ratio": observed / offMicros]
+    }
+
+    struct BenchFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The process-wide switchable backends, bootstrapped on first use.
+    final class Switches: Sendable {
+        let metrics: SwitchableMetricsFactory
+        let tracer: SwitchableTracer
+
+        private init() throws {
+            metrics = SwitchableMetricsFactory(SwitchyardPrometheus.factory(registry: PrometheusCollectorRegistry()))
+            var configuration = OTel.Configuration.default
+            configuration.serviceName = "switchyard-bench"
+            configuration.logs.enabled = false
+            configuration.metrics.enabled = false
+            configuration.traces.exporter = .otlp
+            configuration.traces.otlpExporter.endpoint = "http://127.0.0.1:9/v1/traces"
+            configuration.diagnosticLogger = .custom(Logger(label: "bench.otel") { _ in SwiftLogNoOpLogHandler() })
+            let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
+            self.tracer = SwitchableTracer(tracer)
+            let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "bench.otel") { _ in
+                SwiftLogNoOpLogHandler()
+            }))
+            Task { try? await group.run() }
+            MetricsSystem.bootstrap(metrics)
+            InstrumentationSystem.bootstrap(self.tracer)
+        }
+
+        private static let made = Result { try Switches() }
+        static var shared: Switches { get throws { try made.get() } }
+
+        func set(on: Bool) {
+            metrics.isOn.store(on, ordering: .releasing)
+            tracer.isOn.store(on, ordering: .releasing)
+            // Metric objects made while off were no-ops: make them again.
+            SwitchyardMetrics.factoryChanged()
+        }
+    }
+}
+
+/// A metrics factory that makes Prometheus handlers while on and no-op ones while off.
+final class SwitchableMetricsFactory: MetricsFactory, Sendable {
+    let isOn = Atomic<Bool>(false)
+    private let on: PrometheusMetricsFactory
+
+    init(_ on: PrometheusMetricsFactory) { self.on = on }
+
+    private var active: Bool { isOn.load(ordering: .acquiring) }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        active ? on.makeCounter(label: label, dimensions: dimensions) : NOOPMetricsHandler.instance
+    }
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        active ? on.makeFloatingPointCounter(label: label, dimensions: dimensions) : NOOPMetricsHandler.instance
+    }
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        active ? on.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate) : NOOPMetricsHandler.instance
+    }
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+        active ? on.makeMeter(label: label, dimensions: dimensions) : NOOPMetricsHandler.instance
+    }
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+        active ? on.makeTimer(label: label, dimensions: dimensions) : NOOPMetricsHandler.instance
+    }
+    // Nothing is destroyed: the registry keeps every series for the life of the process.
+    func destroyCounter(_ handler: any CounterHandler) {}
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+    func destroyRecorder(_ handler: any RecorderHandler) {}
+    func destroyMeter(_ handler: any MeterHandler) {}
+    func destroyTimer(_ handler: any TimerHandler) {}
+}
