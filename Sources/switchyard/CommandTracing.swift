@@ -5,13 +5,14 @@ import SwitchyardTelemetry
 /// from the `OTEL_*` variables before the command runs and flushed after it ends, whether it
 /// succeeded or threw (docs/TRACING.md). Other commands never bootstrap a tracer.
 enum CommandTracing {
-    /// Runs `body` (the command) with tracing on when `command` runs workflows and the environment
-    /// asks for traces; spans still queued are exported before this returns or rethrows.
-    /// - Throws: what `body` throws, or a usage failure naming an `OTEL_*` variable this build
-    ///   cannot honour.
-    static func traced<T>(for command: any ParsableCommand, _ body: () async throws -> T) async throws -> T {
+    /// Runs `command`, with tracing on when it runs workflows and the environment asks for
+    /// traces; spans still queued are exported before this returns or rethrows.
+    /// - Throws: what the command throws, or a usage failure naming an `OTEL_*` variable this
+    ///   build cannot honour.
+    static func run(_ command: sending any AsyncParsableCommand) async throws {
+        var command = command
         guard command is RunCommand || command is ResumeCommand || command is ServeCommand else {
-            return try await body()
+            return try await command.run()
         }
         let session: TracingSession?
         do {
@@ -22,9 +23,8 @@ enum CommandTracing {
             throw CommandFailure.usage("OTEL_* variables: \(error)")
         }
         do {
-            let value = try await body()
+            try await command.run()
             await session?.shutdown()
-            return value
         } catch {
             await session?.shutdown()
             throw error
