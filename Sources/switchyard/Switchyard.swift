@@ -24,8 +24,8 @@ struct Switchyard: AsyncParsableCommand {
         let style = ErrorStyle(of: parsed) ?? ErrorStyle(arguments: CommandLine.arguments)
         do {
             var command = parsed
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await CommandTracing.traced(for: command) { try await asyncCommand.run() }
+            if let asyncCommand = command as? any AsyncParsableCommand {
+                try await CommandTracing.run(asyncCommand)
             } else {
                 try command.run()
             }
