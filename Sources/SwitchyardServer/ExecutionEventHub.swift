@@ -154,9 +154,11 @@ final class ExecutionEventHub: Sendable {
     private static func execID(of event: ExecutionEvent) -> String? {
         switch event {
         case .taskStarted(let execID, _, _), .taskRestored(let execID, _, _, _), .taskFinished(let execID, _, _, _, _),
+             .taskRouted(let execID, _, _, _, _),
              .toolFailed(let execID, _, _), .toolProgress(let execID, _, _), .toolLog(let execID, _, _, _):
             return execID
-        default:
+        @unknown default:
+            // A case a newer engine added: not streamed until this server knows it.
             return nil
         }
     }

@@ -6,7 +6,7 @@ import SwitchyardJSON
 struct ExecutionStreamEvent: Sendable, Hashable {
     /// The place in the execution's sequence, from 1; what `Last-Event-ID` names.
     var id: Int
-    /// `task_started`, `task_restored`, `task_finished`, `tool_failed`, `tool_progress`,
+    /// `task_started`, `task_restored`, `task_routed`, `task_finished`, `tool_failed`, `tool_progress`,
     /// `tool_log`, `execution_finished`.
     var type: String
     /// The event's members (without `id` and `type`, which `sse` adds).
@@ -48,6 +48,8 @@ struct ExecutionStreamEvent: Sendable, Hashable {
                 "status": .string(status.rawValue), "error": error?.json ?? .null,
                 "duration_ms": duration.map(JSONValue.int) ?? .null,
             ]) { $1 })
+        case .taskRouted(let execID, let taskID, let path, let route, let target):
+            return ("task_routed", task(execID, taskID, path).merging(["route": .string(route), "target": .string(target)]) { $1 })
         case .toolFailed(let execID, let taskID, let error):
             let detail: JSONValue = ["message": .string(error.message), "kind": .string(error.kind.rawValue)]
             return ("tool_failed", task(execID, taskID, nil).merging(["error": detail]) { $1 })
@@ -55,7 +57,8 @@ struct ExecutionStreamEvent: Sendable, Hashable {
             return ("tool_progress", task(execID, taskID, nil).merging(["progress": progress]) { $1 })
         case .toolLog(let execID, let taskID, let level, let message):
             return ("tool_log", task(execID, taskID, nil).merging(["level": .string("\(level)"), "message": .string(message)]) { $1 })
-        default:
+        @unknown default:
+            // A case a newer engine added: not streamed until this server knows it.
             return nil
         }
     }
