@@ -100,8 +100,8 @@ struct LogCommandTests {
         let lines = try Self.jsonLines(result.stderr)
         let engine = lines.filter { $0["label"] == "switchyard.engine" }
         #expect(engine.allSatisfy { $0["exec_id"]?.stringValue == execID && $0["workflow_id"] == "wf" })
-        #expect(engine.contains { $0["message"] == "execution started" && $0["level"] == "info" })
-        #expect(engine.contains { $0["message"] == "execution finished" && $0["status"] == "SUCCESS" })
+        #expect(engine.contains { $0["message"] == "execution started" && $0["level"] == "debug" })
+        #expect(engine.contains { $0["message"] == "execution finished" && $0["status"] == "SUCCESS" && $0["level"] == "info" })
         #expect(engine.contains { $0["message"] == "task started" && $0["task_id"] == "talker" && $0["level"] == "debug" })
 
         // The chatty tool's lines, all three, under its own task and tool, next to the flood.
@@ -142,10 +142,11 @@ struct LogCommandTests {
         let directory = try Self.project()
         let result = try Self.run(["run", "wf", "--project", directory, "--json", "--log-level", "info"],
                                   environment: ["SWITCHYARD_LOG_FORMAT": "text"])
-        let started = try #require(result.stderr.split(separator: "\n").first { $0.contains("execution started") })
+        let finished = try #require(result.stderr.split(separator: "\n").first { $0.contains("execution finished") })
         let execID = try #require(try JSONValue(parsing: result.stdout)["exec_id"]?.stringValue)
-        #expect(started.contains(" info switchyard.engine: execution started "))
-        #expect(started.contains("exec_id=\(execID)") && started.contains("workflow_id=wf"))
+        #expect(finished.contains(" info switchyard.engine: execution finished "))
+        #expect(finished.contains("exec_id=\(execID)") && finished.contains("status=SUCCESS") && finished.contains("workflow_id=wf"))
+        #expect(!result.stderr.contains("execution started"), "a start is a debug line")
         #expect(result.stderr.contains("chatty line 1 adapter="))
     }
 

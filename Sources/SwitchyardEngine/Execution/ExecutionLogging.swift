@@ -1,7 +1,8 @@
 import Logging
 import SwitchyardRuntime
 
-/// The engine's log: execution start and end at `info` (a failed or timed-out end at `warning`),
+/// The engine's log: execution start at `debug` and end at `info` (one line per execution for a
+/// service; a failed or timed-out end at `warning`),
 /// each task's start and end at `debug` (a failed one at `warning`), each failed tool call and
 /// retry at `warning`, and tool log lines (a Bun tool's stderr) at the level the adapter gave.
 ///
@@ -15,7 +16,7 @@ enum ExecutionLogging {
 
     /// An execution starts (or resumes: `resumed` counts the tasks found completed in the store).
     static func started(execID: String, workflowID: String, resumedTasks: Int) {
-        logger.info(resumedTasks > 0 ? "execution resumed" : "execution started", metadata: {
+        logger.debug(resumedTasks > 0 ? "execution resumed" : "execution started", metadata: {
             var metadata: Logger.Metadata = ["exec_id": "\(execID)", "workflow_id": "\(workflowID)"]
             if resumedTasks > 0 { metadata["restored_tasks"] = "\(resumedTasks)" }
             return metadata
