@@ -17,13 +17,10 @@ struct Switchyard: AsyncParsableCommand {
     /// 2 usage or configuration error (one line on stderr). With `--json`, an error that ends the
     /// command before its own JSON is also one object on stdout: `{"error": {"kind", "message"}}`.
     static func main() async {
-        let parsed: any ParsableCommand
-        do { parsed = try parseAsRoot() } catch {
-            report(error, style: ErrorStyle(arguments: CommandLine.arguments))
-        }
-        let style = ErrorStyle(of: parsed) ?? ErrorStyle(arguments: CommandLine.arguments)
+        // A second parse, for the error style only: the instance that runs is sent to its task.
+        let style = (try? parseAsRoot()).flatMap(ErrorStyle.init(of:)) ?? ErrorStyle(arguments: CommandLine.arguments)
         do {
-            var command = parsed
+            var command = try parseAsRoot()
             if let asyncCommand = command as? any AsyncParsableCommand {
                 try await CommandTracing.run(asyncCommand)
             } else {

@@ -65,7 +65,8 @@ final class RunDisplay: Sendable {
     /// Shows that a cancel was asked for and is under way.
     func canceling() {
         state.withLock { $0.canceling = true; $0.dirty = true }
-        if case .live = mode { return }
+        // Shown at once, not at the next tick: a person pressing Ctrl-C wants to see it taken.
+        if case .live = mode { return redraw() }
         TerminalView.write(["canceling: stopping the running tool calls (press Ctrl-C again to exit at once)"])
     }
 
