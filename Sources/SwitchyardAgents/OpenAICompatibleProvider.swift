@@ -63,7 +63,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
     /// - Throws: `AgentError` `.http` (non-2xx, with the provider's error message), `.network`,
     ///   `.timeout`, `.canceled` or `.protocol` (an answer that is not a chat completion); after
     ///   retries, the last failure, saying how many attempts were made.
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+    func completeWithRetries(_ request: ChatRequest) async throws -> ChatResponse {
         var attempt = 1
         while true {
             do {
@@ -114,6 +114,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
             httpRequest.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         }
         httpRequest.body = .bytes(requestBody(for: request).jsonBytes)
+        ModelCallTracing.inject(into: &httpRequest)
         logger.debug("chat completion", metadata: [
             "endpoint": "\(endpoint)", "model": "\(config.model)", "messages": "\(request.messages.count)",
         ])
@@ -148,6 +149,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
             do { json = try JSONValue(parsing: body) } catch {
                 throw AgentError(.protocol, "response from \(endpoint) is not JSON: \(Self.snippet(body))")
             }
+            ModelCallTracing.recordUsage(in: json)
             return try Self.decodeResponse(json, from: endpoint)
         } catch {
             throw AttemptFailure(error: error as? AgentError ?? AgentError(.protocol, "\(error)"), retryable: false)
