@@ -36,11 +36,24 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
         let path = execID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? execID
         let url = "\(base)/api/v0/executions/workflows/\(path)/events"
         let key = apiKey ?? ProcessInfo.processInfo.environment["SWITCHYARD_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        // A server that is not there is an answer at once (exit 2), not a connection retried
+        // until the stream's (unbounded) deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { _ = client.shutdown() }
         var reader = EventStreamReader()
         for attempt in 0...Self.reconnects {
-            if let final = try await follow(url, key: key, reader: &reader) {
+            if let final = try await follow(url, key: key, client: client, reader: &reader) {
                 let status = final["status"]?.stringValue ?? "?"
-                if status != "SUCCESS" { throw CommandFailure(line: "execution \(execID) ended \(status)", exitCode: 1) }
+                guard status == "SUCCESS" else {
+                    var failure = CommandFailure(line: "execution \(execID) ended \(status)", exitCode: 1,
+                                                 kind: final["error"]?["kind"]?.stringValue ?? status.lowercased())
+                    // The final event, already printed, is the JSON answer.
+                    failure.reportedAsJSON = json
+                    throw failure
+                }
                 return
             }
             if attempt < Self.reconnects { try await Task.sleep(for: .milliseconds(200 << attempt)) }
@@ -51,13 +64,14 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
 
     /// Reads one connection of the stream; answers the final event's data, or nil when the
     /// stream ended before it.
-    private func follow(_ url: String, key: String?, reader: inout EventStreamReader) async throws -> JSONValue? {
+    private func follow(_ url: String, key: String?, client: HTTPClient,
+                        reader: inout EventStreamReader) async throws -> JSONValue? {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         if let last = reader.lastID { request.headers.add(name: "Last-Event-ID", value: last) }
         let response: HTTPClientResponse
-        do { response = try await HTTPClient.shared.execute(request, deadline: .distantFuture) } catch {
+        do { response = try await client.execute(request, deadline: .distantFuture) } catch {
             throw CommandFailure(line: "error: --server: cannot reach \(url): \(error)", exitCode: 2)
         }
         guard response.status == .ok else {
