@@ -17,13 +17,24 @@ import Tracing
 /// metric handlers and spans (what an un-bootstrapped process gets); on, a Prometheus registry
 /// and swift-otel's tracer (batching span processor, OTLP/HTTP to an unreachable loopback port).
 enum ObservedEngineBench {
-    /// `task_overhead_observed_us` (the `bench` workflow again, observed) and
-    /// `observed_overhead_ratio` (÷ `task_overhead_us`, measured just before, observability off).
+    /// `task_overhead_observed_us` (the `bench` workflow again, metrics and tracing on),
+    /// `observed_overhead_ratio` (÷ `task_overhead_us`, measured just before, observability off),
+    /// and `task_overhead_metrics_us` / `metrics_overhead_ratio` (metrics on, tracing off) to
+    /// tell the two apart.
     static func measure(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double,
                         offMicros: Double) async throws -> [String: Double] {
         let switches = try Switches.shared
-        switches.set(on: true)
-        defer { switches.set(on: false) }
+        defer { switches.set(metrics: false, tracing: false) }
+        switches.set(metrics: true, tracing: false)
+        let metricsOnly = try await overhead(engine: engine, items: items, toolCallMicros: toolCallMicros)
+        switches.set(metrics: true, tracing: true)
+        let observed = try await overhead(engine: engine, items: items, toolCallMicros: toolCallMicros)
+        return ["task_overhead_observed_us": observed, "observed_overhead_ratio": observed / offMicros,
+                "task_overhead_metrics_us": metricsOnly, "metrics_overhead_ratio": metricsOnly / offMicros]
+    }
+
+    /// µs per task of the `bench` workflow beyond the bare tool call, after a short warm-up.
+    private static func overhead(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double) async throws -> Double {
         _ = try await engine.run(workflowID: "bench", input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
         var result: WorkflowResult?
         let whole = try await ContinuousClock().measure {
@@ -33,8 +44,7 @@ enum ObservedEngineBench {
             throw BenchFailure("the observed bench workflow ended \(result?.status.rawValue ?? "?")")
         }
         let (seconds, attoseconds) = whole.components
-        let observed = (Double(seconds) + Double(attoseconds) / 1e18) * 1e6 / Double(items.arrayValue!.count) - toolCallMicros
-        return ["task_overhead_observed_us": observed, "observed_overhead_ratio": observed / offMicros]
+        return (Double(seconds) + Double(attoseconds) / 1e18) * 1e6 / Double(items.arrayValue!.count) - toolCallMicros
     }
 
     struct BenchFailure: Error, CustomStringConvertible {
@@ -69,9 +79,9 @@ enum ObservedEngineBench {
         private static let made = Result { try Switches() }
         static var shared: Switches { get throws { try made.get() } }
 
-        func set(on: Bool) {
-            metrics.isOn.store(on, ordering: .releasing)
-            tracer.isOn.store(on, ordering: .releasing)
+        func set(metrics metricsOn: Bool, tracing tracingOn: Bool) {
+            metrics.isOn.store(metricsOn, ordering: .releasing)
+            tracer.isOn.store(tracingOn, ordering: .releasing)
             // Metric objects made while off were no-ops: make them again.
             SwitchyardMetrics.factoryChanged()
         }
