@@ -22,7 +22,8 @@ struct ExecutionEventRoutes {
         let engine = self.engine, hub = self.hub, heartbeat = self.heartbeat, pollInterval = self.pollInterval
         routes.add(.get, "/api/v0/executions/workflows/:exec_id/events", APIOperation(
             summary: "The execution's events as Server-Sent Events: what already happened, then live, until the final status",
-            headers: ["Last-Event-ID": ["type": "string", "pattern": "^[0-9]{1,18}$"]],
+            // Empty is allowed: a client that resets its id sends it so (the whole stream again).
+            headers: ["Last-Event-ID": ["type": "string", "pattern": "^[0-9]{0,18}$"]],
             answers: [200, 400, 404], eventStream: true)) { request, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)

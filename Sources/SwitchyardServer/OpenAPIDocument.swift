@@ -87,7 +87,11 @@ enum OpenAPIDocument {
         let streams = route.operation.eventStream && status == 200
         var response: [String: JSONValue] = [
             "description": .string(streams ? "the events as text/event-stream" : description(status)),
-            "content": streams ? ["text/event-stream": ["schema": ["type": "string"]]]
+            // Schemathesis checks each event (its `id`, `event` and `data` fields) against this.
+            "content": streams ? ["text/event-stream": ["schema": [
+                "type": "object", "required": ["data"],
+                "properties": ["id": ["type": "string"], "event": ["type": "string"], "data": ["type": "string"]],
+            ]]]
                 : ["application/json": ["schema": schema]],
         ]
         if status == 503 {
