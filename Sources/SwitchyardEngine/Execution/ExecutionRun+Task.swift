@@ -63,8 +63,8 @@ extension ExecutionRun {
         record.output = attempt.output
         record.error = attempt.error?.json
         record.updatedAt = Timestamp.now()
-        do {
         record.endedAt = record.updatedAt
+        do {
             let store = self.store, finished = record
             try await recordEvenIfCanceled { try await store.saveTask(finished) }
         } catch {
@@ -94,9 +94,9 @@ extension ExecutionRun {
         // A RUNNING row shows what is in flight; a leaf child (one of possibly thousands in a
         // collection) skips it — its completion checkpoint is what resume needs, and one write
         // per child instead of two halves the store cost of a collection.
+        record.startedAt = Timestamp.now()
         if record.parent == nil || task.config.type != .basic {
             record.status = task.config.type == .wait ? .waiting : .running
-        record.startedAt = Timestamp.now()
             try await store.saveTask(record)
         }
         emit(.taskStarted(execID: execID, taskID: id, path: path))
@@ -106,9 +106,9 @@ extension ExecutionRun {
         // A wait's timeout bounds the wait itself (it has `on_timeout`), not an attempt.
         let deadline = task.config.type == .wait ? nil : task.config.timeout
         while true {
+            record.attempts = attemptNumber
             let taskTimeout = deadline.map(GoDuration.format) ?? ""
             var (attempt, _) = await withDeadline(deadline, onTimeout: {
-            record.attempts = attemptNumber
                 Attempt.failed("task \"\(id)\" timed out after \(taskTimeout)", kind: .timeout, status: .timedOut)
             }) {
                 await self.body(task, id: id, path: path, parentExecID: taskExecID, input: input, scope: scope)
