@@ -21,7 +21,7 @@ public struct AdapterConformanceCheck: Sendable {
         /// What was seen, or what was wrong.
         public var detail: String
 
-        /// The report line: `ok handshake ABI 1.0 (textkit 1.0.0)` or `FAIL call: ...`.
+        /// The report line: `ok handshake ABI 1.1 (textkit 1.0.0, host 1.1)` or `FAIL call: ...`.
         public var line: String { passed ? "ok \(name) \(detail)" : "FAIL \(name): \(detail)" }
 
         /// `{"name", "passed", "detail"}`, for `plugin check --json`.

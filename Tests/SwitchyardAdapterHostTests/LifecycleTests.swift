@@ -78,7 +78,7 @@ extension AdapterHostTests {
             let conformant = await AdapterConformanceCheck().run(libraryPath: try TestLibraries.textKitPlainCC()) { lines.append($0.line) }
             #expect(conformant)
             #expect(lines.first?.hasPrefix("ok load ") == true)
-            #expect(lines.contains { $0.hasPrefix("ok handshake ABI 1.0") })
+            #expect(lines.contains { $0.hasPrefix("ok handshake ABI 1.1") })
             #expect(lines.contains("ok cancel sleep ended canceled"))
             #expect(lines.last == "ok destroy instance destroyed")
 
