@@ -79,8 +79,8 @@ enum EngineBench {
             }
             figures[figure] = whole.seconds * 1e6 / Double(itemCount) - toolCallMicros
         }
-        figures.merge(try await ObservedEngineBench.measure(engine: engine, items: items, toolCallMicros: toolCallMicros,
-                                                            offMicros: figures["task_overhead_us"] ?? 0)) { $1 }
+        figures.merge(try await ObservedEngineBench.measure(engine: engine, items: items,
+                                                            toolCallMicros: toolCallMicros)) { $1 }
         return figures
     }
 }

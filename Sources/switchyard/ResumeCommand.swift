@@ -22,7 +22,7 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() async throws {
-        try logs.bootstrap(defaultLevel: .warning)
+        try logs.bootstrap(defaultLevel: .error)
         try await WorkflowSession(project: project, json: json, display: display).resume(execID: execID)
     }
 }

@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() async throws {
-        try logs.bootstrap(defaultLevel: .warning)
+        try logs.bootstrap(defaultLevel: .error)
         let inputValue = try Self.parseInput(input)
         try await WorkflowSession(project: project, json: json, display: display).run(workflowID: workflowID, input: inputValue)
     }

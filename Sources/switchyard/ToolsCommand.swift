@@ -27,7 +27,7 @@ struct ToolsCommand: AsyncParsableCommand {
         @OptionGroup var display: DisplayOptions
 
         func run() async throws {
-            try logs.bootstrap(defaultLevel: .warning)
+            try logs.bootstrap(defaultLevel: .error)
             let inputValue = try RunCommand.parseInput(input)
             // Only the tool's adapter loads, and no store file is created.
             let host = try await ProjectHost.openForCommand(project, loading: .onFirstUse)

@@ -18,7 +18,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var logs: LogOptions
 
     func run() async throws {
-        try logs.bootstrap(defaultLevel: .warning)
+        try logs.bootstrap(defaultLevel: .error)
         let validation = ProjectHost.validate(directory: project)
         var (config, problems) = (validation.project, validation.problems)
         // Only a project whose files are valid is loaded: its entrypoint, adapters and exports.

@@ -125,10 +125,11 @@ struct LogCommandTests {
     @Test func theFlagWinsOverTheEnvironmentWhichWinsOverTheDefault() throws {
         let directory = try Self.project()
         let arguments = ["run", "wf", "--project", directory, "--json", "--log-format", "json"]
-        // Default for `run`: warning. The flood's drop notice is a warning; nothing at info or below.
+        // Default for `run`: error. The flood's drop notice is a warning, so not even it is written.
         let byDefault = try Self.jsonLines(try Self.run(arguments).stderr)
-        #expect(byDefault.allSatisfy { ["warning", "error", "critical"].contains($0["level"]?.stringValue ?? "") },
+        #expect(byDefault.allSatisfy { ["error", "critical"].contains($0["level"]?.stringValue ?? "") },
                 "\(byDefault.map { $0["level"] ?? .null })")
+        #expect(!byDefault.contains { $0["message"]?.stringValue?.contains("of stderr") == true })
         // The environment asks for debug: per-task lines appear.
         let fromEnvironment = try Self.jsonLines(try Self.run(arguments, environment: ["SWITCHYARD_LOG_LEVEL": "debug"]).stderr)
         #expect(fromEnvironment.contains { $0["message"] == "task started" && $0["level"] == "debug" })

@@ -5,7 +5,7 @@ import Logging
 /// `--log-level` and `--log-format`, shared by every command that runs things.
 ///
 /// Precedence: the flag, then `$SWITCHYARD_LOG_LEVEL` / `$SWITCHYARD_LOG_FORMAT`, then the
-/// command's default (`info` for `serve`, a service; `warning` for one-shot commands, whose own
+/// command's default (`info` for `serve`, a service; `error` for one-shot commands, whose own
 /// output already reports progress and results). Logs always go to stderr.
 struct LogOptions: ParsableArguments {
     @Option(name: .customLong("log-level"),
