@@ -103,28 +103,15 @@ struct ExecutionEventRoutes {
     private static func streamStore(_ store: any ExecutionStore, execID: String, after: Int, pollInterval: Duration,
                                     heartbeat: Duration, to writer: inout any ResponseBodyWriter) async throws {
         try await writer.write(keepAlive)
-        var sent = Set<String>(), lastID = after, first = true
+        var follower = StoredEventFollower(store: store, execID: execID, after: after)
         var lastWrite = ContinuousClock.now
         while true {
-            guard let record = try await store.workflow(execID: execID) else { return }
-            let events = StoredExecutionEvents.events(record, tasks: try await store.tasks(workflowExecID: execID))
-            if first {
-                // The client has the first `after` of them.
-                for event in events.prefix(after) { sent.insert(StoredExecutionEvents.key(event)) }
-                first = false
-            }
-            var text = ""
-            for var event in events where !sent.contains(StoredExecutionEvents.key(event)) {
-                sent.insert(StoredExecutionEvents.key(event))
-                lastID += 1
-                event.id = lastID
-                text += event.sse
-            }
+            guard let (text, finished) = try await follower.poll() else { return }
             if !text.isEmpty || ContinuousClock.now - lastWrite >= heartbeat {
                 try await writer.write(text.isEmpty ? keepAlive : ByteBuffer(string: text))
                 lastWrite = .now
             }
-            if record.status.endsStream { return }
+            if finished { return }
             try await Task.sleep(for: pollInterval)
         }
     }

@@ -128,7 +128,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
 
 /// The project's own store (read by `executions`, which loads no project); a failure is one
 /// exit-2 line naming the file.
-private func openStore(_ projectDirectory: String) throws -> any ExecutionStore {
+func openStore(_ projectDirectory: String) throws -> any ExecutionStore {
     do { return try StoreSelection.projectDefault.open(forProject: projectDirectory) } catch {
         throw CommandFailure(line: error.description, exitCode: 2)
     }

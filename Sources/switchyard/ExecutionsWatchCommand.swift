@@ -3,11 +3,14 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SwitchyardJSON
+import SwitchyardServer
 
-/// `switchyard executions watch EXEC_ID [--server URL] [--api-key KEY] [--json]`: follows an
-/// execution through a running `serve`'s event stream (`GET …/events`), one line per event,
-/// until its final status; exits like `run` (0 SUCCESS, 1 any other end, 2 when the server
-/// cannot be reached or does not know the execution).
+/// `switchyard executions watch EXEC_ID [--server URL | --project DIR] [--api-key KEY] [--json]`:
+/// follows an execution through a running `serve`'s event stream (`GET …/events`), or through a
+/// project's store (an execution `switchyard run` holds), one line per event, until its final
+/// status; exits like `run` (0 SUCCESS, 1 any other end, 2 when neither the server nor the store
+/// knows the execution). With neither option it asks the server at the default address and, when
+/// none answers there, follows the current directory's store if it has one.
 struct ExecutionsWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "Follows a running execution's events (from `switchyard serve`) until it ends.")
@@ -15,8 +18,11 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
     @Argument(help: "The execution id.")
     var execID: String
 
-    @Option(help: "The server's address (what `serve` printed, with or without /api/v0).")
-    var server: String = "http://127.0.0.1:5001"
+    @Option(help: "The server's address (what `serve` printed, with or without /api/v0; default \(Self.defaultServer)).")
+    var server: String?
+
+    @Option(help: "Follow the execution in this project's store instead of a server (one `switchyard run` holds).")
+    var project: String?
 
     @Option(help: "The server's API key (else $SWITCHYARD_API_KEY). Visible in /proc/PID/cmdline: prefer the variable.")
     var apiKey: String?
@@ -26,8 +32,51 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
 
     /// Reconnections (with `Last-Event-ID`) after a stream that broke before the final status.
     static let reconnects = 3
+    /// Where `serve` listens by default.
+    static let defaultServer = "http://127.0.0.1:5001"
+    /// How often the store is read again in store mode.
+    static let storePollInterval = Duration.milliseconds(100)
 
     func run() async throws {
+        let final: JSONValue
+        if let project, server == nil {
+            final = try await followStore(of: project)
+        } else {
+            do { final = try await followServer(server ?? Self.defaultServer) } catch let failure as CommandFailure
+                where server == nil && failure.exitCode == 2 && FileManager.default.fileExists(atPath: ".switchyard/state.sqlite")
+            {
+                final = try await followStore(of: ".")
+            }
+        }
+        let status = final["status"]?.stringValue ?? "?"
+        guard status == "SUCCESS" else {
+            var failure = CommandFailure(line: "execution \(execID) ended \(status)", exitCode: 1,
+                                         kind: final["error"]?["kind"]?.stringValue ?? status.lowercased())
+            // The final event, already printed, is the JSON answer.
+            failure.reportedAsJSON = json
+            throw failure
+        }
+    }
+
+    /// Follows the project's store until the final status; answers the final event's data.
+    private func followStore(of directory: String) async throws -> JSONValue {
+        var follower = StoredEventFollower(store: try openStore(directory), execID: execID)
+        var reader = EventStreamReader()
+        while true {
+            guard let (text, _) = try await follower.poll() else {
+                throw CommandFailure(line: "error: \(execID): no such execution in the store of \(directory)", exitCode: 2,
+                                     kind: "unknown_execution")
+            }
+            for event in reader.feed(text.utf8) {
+                print(event)
+                if event.type == "execution_finished" { return event.data }
+            }
+            try await Task.sleep(for: Self.storePollInterval)
+        }
+    }
+
+    /// Follows the server's event stream until the final status; answers the final event's data.
+    private func followServer(_ server: String) async throws -> JSONValue {
         var base = server.hasSuffix("/") ? String(server.dropLast()) : server
         if base.hasSuffix("/api/v0") { base.removeLast("/api/v0".count) }
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
@@ -45,17 +94,7 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
         defer { _ = client.shutdown() }
         var reader = EventStreamReader()
         for attempt in 0...Self.reconnects {
-            if let final = try await follow(url, key: key, client: client, reader: &reader) {
-                let status = final["status"]?.stringValue ?? "?"
-                guard status == "SUCCESS" else {
-                    var failure = CommandFailure(line: "execution \(execID) ended \(status)", exitCode: 1,
-                                                 kind: final["error"]?["kind"]?.stringValue ?? status.lowercased())
-                    // The final event, already printed, is the JSON answer.
-                    failure.reportedAsJSON = json
-                    throw failure
-                }
-                return
-            }
+            if let final = try await follow(url, key: key, client: client, reader: &reader) { return final }
             if attempt < Self.reconnects { try await Task.sleep(for: .milliseconds(200 << attempt)) }
         }
         throw CommandFailure(line: "error: \(url): the stream ended before the execution did (\(Self.reconnects) reconnects)",
@@ -83,8 +122,7 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
         do {
             for try await chunk in response.body {
                 for event in reader.feed(chunk.readableBytesView) {
-                    // Written at once, not buffered: a pipe reader sees each event as it comes.
-                    FileHandle.standardOutput.write(Data(((json ? event.data.jsonString : Self.line(event)) + "\n").utf8))
+                    print(event)
                     if event.type == "execution_finished" { return event.data }
                 }
             }
@@ -92,6 +130,11 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
             return nil
         }
         return nil
+    }
+
+    /// Writes `event` at once, not buffered: a pipe reader sees each event as it comes.
+    private func print(_ event: EventStreamReader.Event) {
+        FileHandle.standardOutput.write(Data(((json ? event.data.jsonString : Self.line(event)) + "\n").utf8))
     }
 
     /// One line a person reads: `task_finished  fan/b  SUCCESS  12ms`.
