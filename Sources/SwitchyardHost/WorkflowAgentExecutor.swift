@@ -49,8 +49,10 @@ public struct WorkflowAgentExecutor: AgentExecutor {
         return AgentTool(descriptor: descriptor) { input in
             // A schema failure goes back to the model like any tool error, so it can correct its call.
             try tool.checkInput(input)
-            let output = try await adapter.run(ToolCallRequest(toolID: tool.id, input: input, config: tool.config,
-                                                               env: environment, timeout: tool.timeout))
+            // Its own `execute_tool` span, under the agent task's span, like a task's tool call.
+            let call = TracedToolCall(execID: nil, adapter: adapter, tool: tool, taskID: nil)
+            let output = try await call.run(ToolCallRequest(toolID: tool.id, input: input, config: tool.config,
+                                                            env: environment, timeout: tool.timeout)) { _ in }
             try tool.checkOutput(output)
             return output
         }

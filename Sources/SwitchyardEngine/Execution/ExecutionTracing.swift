@@ -68,19 +68,28 @@ extension ExecutionRun {
 }
 
 /// One tool call inside its span. The call's env gains `TRACEPARENT` (and `TRACESTATE`) naming
-/// that span, so a tool can continue the trace.
-struct TracedToolCall {
-    let execID: String
+/// that span, so a tool can continue the trace. Also used by the agent loop (SwitchyardHost),
+/// whose calls run inside the agent task's span and know no exec or task id.
+package struct TracedToolCall {
+    let execID: String?
     let adapter: any ToolAdapter
     let tool: ToolConfig
-    let taskID: String
+    let taskID: String?
+
+    /// A call of `tool` through `adapter`; the ids, when known, become span attributes.
+    package init(execID: String?, adapter: any ToolAdapter, tool: ToolConfig, taskID: String?) {
+        self.execID = execID
+        self.adapter = adapter
+        self.tool = tool
+        self.taskID = taskID
+    }
 
     /// `adapter.run(request, onEvent:)` inside an `execute_tool TOOL_ID` span.
-    func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
+    package func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
         try await withSpan("execute_tool \(tool.id)", ofKind: .internal) { span in
             guard span.isRecording else { return try await adapter.run(request, onEvent: onEvent) }
-            span.attributes[TraceAttribute.execID] = execID
-            span.attributes[TraceAttribute.taskID] = taskID
+            if let execID { span.attributes[TraceAttribute.execID] = execID }
+            if let taskID { span.attributes[TraceAttribute.taskID] = taskID }
             span.attributes[TraceAttribute.toolID] = tool.id
             span.attributes[TraceAttribute.toolName] = tool.id
             span.attributes[TraceAttribute.operationName] = "execute_tool"
