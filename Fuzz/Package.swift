@@ -32,6 +32,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The engine logs, records metrics and opens spans through these API packages (no backend here).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // MARK: The modules under test, from the main package's folders.
@@ -48,6 +52,9 @@ let package = Package(
             dependencies: [
                 "SwitchyardRuntime", "SwitchyardTemplates", "SwitchyardConditions", "SwitchyardJSON",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Modules/SwitchyardEngine",
             exclude: ["Store/SQLiteExecutionStore.swift"],  // the only file that needs GRDB
