@@ -23,10 +23,15 @@ struct EngineCommandTests {
         return directory
     }
 
-    static func launch(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `executable` (the built `switchyard` unless named) with `arguments`, in `directory`
+    /// and with `environment` when given (else the test's own), stdout and stderr piped.
+    static func launch(_ arguments: [String], executable: String = binary, environment: [String: String]? = nil,
+                       directory: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -34,8 +39,11 @@ struct EngineCommandTests {
         return (process, out, err)
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
-        let (process, out, err) = try launch(arguments)
+    /// Runs as `launch` does, to its end: its status and output.
+    static func run(_ arguments: [String], executable: String = binary, environment: [String: String]? = nil,
+                    directory: String? = nil) throws -> Output {
+        let (process, out, err) = try launch(arguments, executable: executable, environment: environment,
+                                             directory: directory)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

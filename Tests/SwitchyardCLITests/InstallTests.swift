@@ -18,23 +18,13 @@ struct InstallTests {
     static func run(_ arguments: [String], in directory: String, environment extra: [String: String] = [:])
         throws -> EngineCommandTests.Output
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
-        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "SWITCHYARD_ADAPTER_PATH")
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+        let absolute = arguments[0].hasPrefix("/")
+        return try EngineCommandTests.run(absolute ? Array(arguments.dropFirst()) : arguments,
+                                          executable: absolute ? arguments[0] : "/usr/bin/env",
+                                          environment: environment, directory: directory)
     }
 
     /// Installs this build into a fresh prefix; returns the prefix.

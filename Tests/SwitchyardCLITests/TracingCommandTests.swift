@@ -62,19 +62,7 @@ struct TracingCommandTests {
     }
 
     static func run(_ arguments: [String], environment: [String: String]) throws -> EngineCommandTests.Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EngineCommandTests.binary)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return EngineCommandTests.Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                         stderr: String(decoding: stderr, as: UTF8.self))
+        try EngineCommandTests.run(arguments, environment: environment)
     }
 
     /// The span named `name`, exactly one.

@@ -68,17 +68,9 @@ struct WatchStoreTests {
         let run = try EngineCommandTests.run(["run", "pause", "--project", project, "--json"])
         let execID = try #require(try JSONValue(parsing: run.stdout)["exec_id"]?.stringValue)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EngineCommandTests.binary)
-        process.arguments = ["executions", "watch", execID, "--json"]
-        process.currentDirectoryURL = URL(fileURLWithPath: project)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == run.status)
+        let watched = try EngineCommandTests.run(["executions", "watch", execID, "--json"], directory: project)
+        let printed = watched.stdout
+        #expect(watched.status == run.status, "\(watched.stderr)")
         let last = try JSONValue(parsing: String(printed.split(separator: "\n").last ?? ""))
         #expect(last["type"] == "execution_finished" && last["exec_id"] == .string(execID) && last["status"] == "SUCCESS")
 
