@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // OTLP over HTTP only: the gRPC trait would add grpc-swift to every cold build.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // The Postgres execution store (SwitchyardPostgres): PostgresClient, its pool, LISTEN/NOTIFY.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C
@@ -114,6 +116,14 @@ let package = Package(
                 logging, metrics, tracing,
             ],
             path: "Sources/SwitchyardAgents", swiftSettings: strict),
+        // The execution store on PostgreSQL (`--store postgres://…`); the engine never imports it.
+        .target(
+            name: "SwitchyardPostgres",
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardJSON", logging,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Sources/SwitchyardPostgres", swiftSettings: strict),
         // The composition root embedding hosts use: project → adapters + store + engine.
         .target(
             name: "SwitchyardHost",
@@ -247,6 +257,10 @@ let package = Package(
                 "SwitchyardJSON",
             ],
             resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SwitchyardPostgresTests",
+            dependencies: ["SwitchyardTestSupport", "SwitchyardPostgres", "SwitchyardEngine", "SwitchyardJSON"],
+            swiftSettings: strict),
         .testTarget(
             name: "SwitchyardHostTests", dependencies: ["SwitchyardHost"],
             swiftSettings: strict),

@@ -1,0 +1,2 @@
+import SwitchyardPostgres
+import Testing
