@@ -17,9 +17,10 @@ run: build
 	$(SWIFT) run --skip-build switchyard run $(WORKFLOW) --project $(EXAMPLE) --input '$(INPUT)'
 
 # Tests count process-wide descriptors, threads and children before and after: run them one at a time.
+# scripts/run-tests.sh ends with a summary of failures and runs a failed test once more on its own.
 test: build
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	SWIFT=$(SWIFT) ./scripts/run-tests.sh
 	$(MAKE) embedding-example
 	$(MAKE) api-conformance
 	$(MAKE) fuzz-smoke
