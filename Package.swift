@@ -259,7 +259,10 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardPostgresTests",
-            dependencies: ["SwitchyardTestSupport", "SwitchyardPostgres", "SwitchyardEngine", "SwitchyardJSON"],
+            dependencies: [
+                "SwitchyardTestSupport", "SwitchyardPostgres", "SwitchyardEngine", "SwitchyardJSON", logging,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SwitchyardHostTests", dependencies: ["SwitchyardHost"],
