@@ -106,7 +106,7 @@ extension TemplateFunction {
             switch args[1] {
             case .array(let elements):
                 let parts = elements.filter { !$0.isNull }.map(\.templateText)
-                let total = parts.reduce(separator.utf8.count * max(parts.count - 1, 0)) { $0 + $1.utf8.count }
+                let total = parts.reduce(separator.utf8.count * Swift.max(parts.count - 1, 0)) { $0 + $1.utf8.count }
                 try TemplateLimits.checkSize(total, what: "the joined text")
                 return .string(parts.joined(separator: separator))
             case .string(let text): return .string(text)
@@ -179,6 +179,8 @@ extension TemplateFunction {
             case .null: return .null
             default: throw TemplateFailure(reason: "\(rawValue) of \(args[0].typeName)")
             }
+        default:
+            return try callFamily(args)
         }
 
         func expect(_ count: Int) throws(TemplateFailure) {
@@ -252,7 +254,7 @@ extension TemplateFunction {
 }
 
 /// A number from a number or numeric text (sprig converts text too).
-private func number(_ value: JSONValue) throws(TemplateFailure) -> JSONValue {
+func number(_ value: JSONValue) throws(TemplateFailure) -> JSONValue {
     switch value {
     case .int, .double: return value
     case .string(let text):
@@ -265,7 +267,7 @@ private func number(_ value: JSONValue) throws(TemplateFailure) -> JSONValue {
 }
 
 /// An integer: integral numbers, truncated doubles, numeric text, booleans as 0/1, null as 0.
-private func integer(_ value: JSONValue) throws(TemplateFailure) -> Int64 {
+func integer(_ value: JSONValue) throws(TemplateFailure) -> Int64 {
     switch value {
     case .null: return 0
     case .bool(let flag): return flag ? 1 : 0
@@ -279,7 +281,7 @@ private func integer(_ value: JSONValue) throws(TemplateFailure) -> Int64 {
     }
 }
 
-private func string(_ value: JSONValue) throws(TemplateFailure) -> String {
+func string(_ value: JSONValue) throws(TemplateFailure) -> String {
     guard case .string(let text) = value else {
         throw TemplateFailure(reason: "expected a string, got \(value.typeName)")
     }
@@ -295,7 +297,7 @@ func compare(_ left: JSONValue, _ right: JSONValue) throws(TemplateFailure) -> I
 }
 
 /// Go's `print`: operands concatenated, with a space between two operands when neither is text.
-private func goPrint(_ args: [JSONValue]) -> String {
+func goPrint(_ args: [JSONValue]) -> String {
     var result = ""
     for (position, argument) in args.enumerated() {
         if position > 0, argument.stringValue == nil, args[position - 1].stringValue == nil { result += " " }

@@ -226,7 +226,7 @@ struct TemplateParser {
         case .literal(let value):
             base = .literal(value)
         case .identifier(let name):
-            guard let function = TemplateFunction(rawValue: name) else {
+            guard let function = TemplateFunction.named(name) else {
                 let keywords: Set = ["if", "else", "end", "range", "with", "break", "continue", "define", "template", "block"]
                 if keywords.contains(name) { throw failure("unexpected keyword \(quoteForMessage(name))", at: lexeme.offset) }
                 throw failure("function \(quoteForMessage(name)) not defined", at: lexeme.offset)
