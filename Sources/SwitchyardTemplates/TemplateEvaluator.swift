@@ -175,12 +175,22 @@ struct TemplateEvaluator {
             } else if function == .list || function == .dict {
                 try TemplateLimits.checkBuilt(result, what: "the result")
             }
+            if function.changesItsDict { rebindChangedDict(result, from: operands.first) }
             return result
         } catch {
             var reason = "\(function.rawValue): \(error.reason)"
             if function == .index, let subject = operands.first { reason += " in \(subject.source)" }
             throw TemplateFailure(reason: reason)
         }
+    }
+
+    /// sprig's `set`, `unset` and merges change the dict they are given, so after
+    /// `{{ $_ := set $d "k" 1 }}` Go's `$d` has `k`. Values here are immutable; when the dict
+    /// came from a variable, the variable takes the changed dict instead.
+    private mutating func rebindChangedDict(_ result: JSONValue, from operand: TemplateOperand?) {
+        guard let operand, operand.path.isEmpty, case .variable(let name) = operand.base,
+            let slot = variables.lastIndex(where: { $0.name == name }) else { return }
+        variables[slot].value = result
     }
 
     private mutating func evaluate(_ operand: TemplateOperand, dot: JSONValue, lenient: Bool) throws(TemplateFailure)

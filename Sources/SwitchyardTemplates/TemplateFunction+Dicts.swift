@@ -1,9 +1,17 @@
 import SwitchyardJSON
 
 /// sprig's dict functions past `dict`/`keys`/`hasKey`. Dicts are values here: `set`, `unset`
-/// and the merges return the changed dict rather than changing the one given, so
-/// `{{ $_ := set $d "k" 1 }}` does not change `$d`; write `{{ $d = set $d "k" 1 }}`.
+/// and the merges return the changed dict; when the dict was a variable (`set $d "k" 1`), the
+/// evaluator rebinds the variable, so Go's `{{ $_ := set $d "k" 1 }}` idiom works.
 extension TemplateFunction {
+    /// The functions that change the dict they are given in Go (see `TemplateEvaluator`).
+    var changesItsDict: Bool {
+        switch self {
+        case .set, .unset, .merge, .mustMerge, .mergeOverwrite, .mustMergeOverwrite: return true
+        default: return false
+        }
+    }
+
     func callDict(_ args: [JSONValue]) throws(TemplateFailure) -> JSONValue? {
         switch self {
         case .get:

@@ -22,6 +22,15 @@ struct TemplateDictFunctionTests {
         #expect(try templateOutput(#"{{ $d := dict "a" 1 }}{{ $d = set $d "b" 2 }}{{ $d.b }}"#) == "2")
     }
 
+    /// Go's `set` changes the dict it is given: the Helm-style idiom builds a dict in a loop.
+    @Test func setChangesTheVariablesDict() throws {
+        let context: JSONValue = ["items": [["id": "a", "name": "Ann"], ["id": "b", "name": "Bob"]]]
+        #expect(try templateOutput(#"{{ $m := dict }}{{ range .items }}{{ $_ := set $m .id .name }}{{ end }}{{ toJson $m }}"#, context)
+            == #"{"a":"Ann","b":"Bob"}"#)
+        #expect(try templateOutput(#"{{ $m := dict "x" 1 "y" 2 }}{{ $_ := unset $m "x" }}{{ keys $m }}"#) == #"["y"]"#)
+        #expect(try templateOutput(#"{{ $m := dict "x" 1 }}{{ $_ := merge $m (dict "z" 3) }}{{ $m.z }}"#) == "3")
+    }
+
     @Test func merging() throws {
         let context: JSONValue = [
             "dst": ["default": "default", "overwrite": "me", "key": true, "nested": ["x": 1, "blank": ""]],
