@@ -30,7 +30,7 @@ struct ExecutionRoutes {
             }
         }
         routes.add(.post, execution + "/signals", APIOperation(
-            summary: "Send a signal to a running execution",
+            summary: "Send a signal to an execution that has not ended, wherever it runs (kept until its wait task takes it)",
             body: ["signal_name": ["type": "string", "minLength": 1], "payload": ["type": "object", "nullable": true]],
             required: ["signal_name"], answers: [202, 404, 409])) { request, context in
             await APIRoutes.answer {
@@ -40,7 +40,8 @@ struct ExecutionRoutes {
                     throw APIError.badRequest("`signal_name` is required")
                 }
                 let payload = try body.object("payload")
-                if await engine.signal(Signal(name: name, payload: payload), to: execID) == 0 {
+                // Stored for the execution wherever it runs (or resumes): WorkflowEngine+CrossProcess.
+                if try await !engine.postSignal(Signal(name: name, payload: payload), to: execID) {
                     throw try await Self.notRunning(engine, execID)
                 }
                 return APIResponse.success(.accepted, "signal sent", ["exec_id": .string(execID), "signal_name": .string(name)])

@@ -140,15 +140,10 @@ extension ExecutionRun {
             members["signal"] = signal.json
             return (try? condition.isTrue(.object(members))) ?? false
         }
-        let hub = engine.signals
-        let execID = self.execID
-        let waitID = UUID()
+        let engine = self.engine, execID = self.execID
         let (end, _) = await withDeadline(task.config.timeout, onTimeout: { WaitEnd.timedOut }) {
-            let signal = await withTaskCancellationHandler {
-                await hub.wait(id: waitID, execID: execID, name: name, matches: matches)
-            } onCancel: {
-                Task { await hub.cancelWait(waitID) }
-            }
+            // From this engine's hub, or stored by any process on the store (WorkflowEngine+CrossProcess).
+            let signal = await engine.awaitSignal(execID: execID, name: name, taker: path, matches: matches)
             return signal.map(WaitEnd.signal) ?? .canceled
         }
         let store = self.store

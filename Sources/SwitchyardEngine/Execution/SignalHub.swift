@@ -34,6 +34,8 @@ actor SignalHub {
     private var mailboxes: [String: [Signal]] = [:]
     private var waiters: [UUID: Waiter] = [:]
     private var canceledBeforeRegistration: Set<UUID> = []
+    /// Waits on a stored-signal store (`awaitSignal`) take from the mailbox; these wake them.
+    private var watchers: [String: [UUID: AsyncStream<Void>.Continuation]] = [:]
 
     func open(_ execID: String) { if mailboxes[execID] == nil { mailboxes[execID] = [] } }
 
@@ -51,23 +53,38 @@ actor SignalHub {
                 }
             } else {
                 mailboxes[target, default: []].append(signal)
+                for watcher in (watchers[target] ?? [:]).values { watcher.yield() }
             }
         }
         return targets.count
     }
 
+    /// Wakes `wake` whenever a signal is queued for `execID`, until `unwatch(id)`.
+    func watch(_ execID: String, id: UUID, wake: AsyncStream<Void>.Continuation) { watchers[execID, default: [:]][id] = wake }
+
+    /// Ends `watch(_:id:wake:)`.
+    func unwatch(_ execID: String, id: UUID) {
+        watchers[execID]?[id] = nil
+        if watchers[execID]?.isEmpty == true { watchers[execID] = nil }
+    }
+
+    /// Takes from `execID`'s mailbox the first signal named `name` that `matches`, dropping those
+    /// of its name before it that do not; nil (and the non-matching ones dropped) when none does.
+    func take(execID: String, name: String, matches: @Sendable (Signal) -> Bool) -> Signal? {
+        guard var queued = mailboxes[execID] else { return nil }
+        var found: Signal?
+        queued.removeAll { signal in
+            guard found == nil, signal.name == name else { return false }
+            if matches(signal) { found = signal }
+            return true
+        }
+        mailboxes[execID] = queued
+        return found
+    }
+
     /// Waits for a signal named `name` to `execID` that `matches`; `nil` when canceled.
     func wait(id: UUID, execID: String, name: String, matches: @escaping @Sendable (Signal) -> Bool) async -> Signal? {
-        if var queued = mailboxes[execID] {
-            var found: Signal?
-            queued.removeAll { signal in
-                guard found == nil, signal.name == name else { return false }
-                if matches(signal) { found = signal }
-                return true
-            }
-            mailboxes[execID] = queued
-            if let found { return found }
-        }
+        if let found = take(execID: execID, name: name, matches: matches) { return found }
         if canceledBeforeRegistration.remove(id) != nil { return nil }
         return await withCheckedContinuation { continuation in
             waiters[id] = Waiter(execID: execID, name: name, matches: matches, continuation: continuation)

@@ -19,7 +19,7 @@ public final class WorkflowEngine: Sendable {
     let agents: (any AgentExecutor)?
     let signals = SignalHub()
     private let compiled = Mutex<[String: CompiledWorkflow]>([:])
-    private let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
+    let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
     /// Executions a `startResume` is setting up (not yet in `running`).
     private let resuming = Mutex<Set<String>>([])
 
