@@ -39,7 +39,8 @@ final class ExecutionRun: Sendable {
         self.projectValue = engine.project.templateValue
     }
 
-    var store: any ExecutionStore { engine.store }
+    /// Fenced by the execution's lease when the engine owns executions (WorkflowEngine+Ownership.swift).
+    var store: any ExecutionStore { engine.writeStore }
 
     /// Runs the flow with an optional time budget and records the end in the store.
     func run(timeout: Duration?) async -> WorkflowResult {

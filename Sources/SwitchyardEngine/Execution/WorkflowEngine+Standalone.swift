@@ -73,7 +73,7 @@ extension WorkflowEngine {
                                  observer: ExecutionObserver?) async throws -> ExecutionHandle {
         let id = ExecutionID.make()
         let now = Timestamp.now()
-        try await store.insertWorkflow(WorkflowExecutionRecord(
+        try await writeStore.insertWorkflow(WorkflowExecutionRecord(
             execID: id, workflowID: workflow.executionWorkflowID, status: .running, input: input,
             createdAt: now, updatedAt: now))
         let run = ExecutionRun(engine: self, workflow: workflow, execID: id, input: input, checkpoints: [:],

@@ -22,6 +22,8 @@ public final class WorkflowEngine: Sendable {
     let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
     /// Executions a `startResume` is setting up (not yet in `running`).
     private let resuming = Mutex<Set<String>>([])
+    /// Set by `takeOwnership` (WorkflowEngine+Ownership.swift): leases, fencing, recovery.
+    let ownershipSlot = Mutex<ExecutionOwnership?>(nil)
 
     /// Creates an engine.
     /// - Parameters:
@@ -62,8 +64,10 @@ public final class WorkflowEngine: Sendable {
         let fullInput = try checkedInput(input, for: workflow.config)
         let id = execID ?? ExecutionID.make()
         let now = Timestamp.now()
-        try await store.insertWorkflow(WorkflowExecutionRecord(
-            execID: id, workflowID: workflowID, status: .running, input: fullInput, createdAt: now, updatedAt: now))
+        let record = WorkflowExecutionRecord(
+            execID: id, workflowID: workflowID, status: .running, input: fullInput, createdAt: now, updatedAt: now)
+        if let queued = try await queueIfFull(record) { return queued }
+        try await writeStore.insertWorkflow(record)
         let run = ExecutionRun(engine: self, workflow: workflow, execID: id, input: fullInput, checkpoints: [:],
                                observer: observer)
         return await launch(run, timeout: timeout)
@@ -112,7 +116,8 @@ public final class WorkflowEngine: Sendable {
         let workflow = try executionWorkflow(for: record)
         var checkpoints: [String: TaskExecutionRecord] = [:]
         for task in try await store.tasks(workflowExecID: execID) { checkpoints[task.path] = task }
-        try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
+        try await claimForResume(record)
+        try await writeStore.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
         let run = ExecutionRun(engine: self, workflow: workflow, execID: execID, input: record.input,
                                checkpoints: checkpoints, observer: observer)
         return .started(await launch(run, timeout: timeout))

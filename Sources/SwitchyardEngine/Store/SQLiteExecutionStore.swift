@@ -8,8 +8,8 @@ import SwitchyardJSON
 public final class SQLiteExecutionStore: ExecutionStore {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
-    private let checkpoints: GroupCommit
+    let pool: DatabasePool
+    let checkpoints: GroupCommit
 
     /// Opens (creating if needed) the store at `path`, creating its directory too.
     /// - Parameter busyTimeout: how long a write waits for another process's lock before
@@ -36,7 +36,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             self.pool = pool
-            checkpoints = GroupCommit { records in try StoreMetrics.timed(.tasks) { try Self.writeTasks(records, pool: pool, path: path) } }
+            checkpoints = GroupCommit { batch in try StoreMetrics.timed(.tasks) { try Self.writeTasks(batch, pool: pool, path: path) } }
         } catch {
             throw Self.storeError(error, location: path)
         }
@@ -85,6 +85,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
                 CREATE INDEX workflow_executions_workflow ON workflow_executions(workflow_id, created_at);
                 """)
         }
+        migrator.registerMigration("v3-leases") { db in try Self.migrateLeases(db) }
         return migrator
     }
 
@@ -154,13 +155,16 @@ public final class SQLiteExecutionStore: ExecutionStore {
 
     /// Checkpoints a task; concurrent calls share one transaction (group commit).
     public func saveTask(_ record: TaskExecutionRecord) async throws {
-        try await checkpoints.save(record)
+        try await checkpoints.save(record, fencedBy: nil)
     }
 
-    /// Writes a batch of task records in one transaction.
-    private static func writeTasks(_ records: [TaskExecutionRecord], pool: DatabasePool, path: String) throws {
+    /// Writes a batch of task records in one transaction; a fenced one whose owner lost the
+    /// lease is left out and refused (its index answered `leaseLost`), the rest are written.
+    private static func writeTasks(_ checkpoints: [GroupCommit.Checkpoint], pool: DatabasePool,
+                                   path: String) throws -> [StoreError?] {
         do {
-            try pool.write { db in
+            return try pool.write { db in
+                let refusals = try fenceRefusals(checkpoints, db: db, location: path)
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO task_executions
                     (task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at,
@@ -172,7 +176,8 @@ public final class SQLiteExecutionStore: ExecutionStore {
                         error = excluded.error, updated_at = excluded.updated_at, started_at = excluded.started_at,
                         ended_at = excluded.ended_at, attempts = excluded.attempts
                     """)
-                for record in records {
+                for (checkpoint, refusal) in zip(checkpoints, refusals) where refusal == nil {
+                    let record = checkpoint.record
                     try statement.execute(arguments: [
                         record.taskExecID, record.taskID, record.workflowExecID, record.path, record.parent,
                         record.status.rawValue, record.input.jsonString, record.output?.jsonString,
@@ -180,6 +185,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
                         record.attempts,
                     ])
                 }
+                return refusals
             }
         } catch {
             throw Self.storeError(error, location: path)
@@ -207,7 +213,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
     }
 
-    private func writeBlocking(_ body: (Database) throws -> Void) throws {
+    func writeBlocking(_ body: (Database) throws -> Void) throws {
         // Every write here is one statement: SQLite's autocommit makes it atomic and durable
         // without GRDB's BEGIN/COMMIT round (a measurable share of a checkpoint).
         try pool.writeWithoutTransaction(body)
@@ -261,55 +267,6 @@ public final class SQLiteExecutionStore: ExecutionStore {
                               message: "cannot open the store file (\(database.message ?? "\(database.resultCode)"))")
         default:
             return StoreError(.query, location: location, message: database.message ?? "\(database)")
-        }
-    }
-}
-
-/// Group commit for task checkpoints: concurrent `save` calls (children of a parallel
-/// collection finishing together) share one transaction, while each caller still returns only
-/// once its own record is committed. A lone caller writes alone, so sequential tasks are
-/// checkpointed one by one as before.
-private final class GroupCommit: Sendable {
-    private let write: @Sendable ([TaskExecutionRecord]) throws -> Void
-    private struct State {
-        var pending: [(TaskExecutionRecord, CheckedContinuation<Void, any Error>)] = []
-        var flushing = false
-    }
-    private let state = Mutex(State())
-
-    init(write: @escaping @Sendable ([TaskExecutionRecord]) throws -> Void) {
-        self.write = write
-    }
-
-    func save(_ record: TaskExecutionRecord) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let leads = state.withLock { state -> Bool in
-                state.pending.append((record, continuation))
-                if state.flushing { return false }
-                state.flushing = true
-                return true
-            }
-            if leads { flush() }
-        }
-    }
-
-    /// Writes batches until none is pending; whoever arrives while a batch is being written
-    /// joins the next one.
-    private func flush() {
-        while true {
-            let batch = state.withLock { state -> [(TaskExecutionRecord, CheckedContinuation<Void, any Error>)] in
-                let batch = state.pending
-                state.pending = []
-                if batch.isEmpty { state.flushing = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            do {
-                try write(batch.map(\.0))
-                for (_, continuation) in batch { continuation.resume() }
-            } catch {
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
-            }
         }
     }
 }
