@@ -166,7 +166,7 @@ private func recased(_ text: String, wordStart: (String) -> String, spacesOnly: 
     for character in text {
         let separator = spacesOnly
             ? previous.isWhitespace
-            : !(previous.isLetter || previous.isNumber || previous == "_" || previous == "'")
+            : !(previous.isLetter || previous.isNumber || previous == "_")  // Go: "it's" → "It'S"
         result += separator ? wordStart(String(character)) : String(character)
         previous = character
     }

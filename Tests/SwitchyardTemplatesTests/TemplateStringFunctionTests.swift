@@ -20,6 +20,7 @@ struct TemplateStringFunctionTests {
 
     @Test func casing() throws {
         #expect(try templateOutput(#"{{ title "hello world" }}"#) == "Hello World")
+        #expect(try templateOutput(#"{{ title "it's a-b_c 9lives" }}"#) == "It'S A-B_c 9lives")  // strings.Title
         #expect(try templateOutput(#"{{ untitle "Hello World" }}"#) == "hello world")
         #expect(try templateOutput(#"{{ swapcase "This Is A.Test" }}"#) == "tHIS iS a.tEST")
         #expect(try templateOutput(#"{{ initials "first try" }}"#) == "ft")
