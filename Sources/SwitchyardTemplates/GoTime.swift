@@ -60,7 +60,7 @@ struct GoTime: Equatable {
     /// This time moved by `nanos` nanoseconds (Go's `Time.Add`).
     func adding(nanoseconds nanos: Int64) -> GoTime {
         var copy = self
-        copy.seconds += nanos / 1_000_000_000
+        copy.seconds &+= nanos / 1_000_000_000
         copy.nanoseconds += nanos % 1_000_000_000
         if copy.nanoseconds >= 1_000_000_000 {
             copy.seconds += 1
@@ -74,14 +74,15 @@ struct GoTime: Equatable {
 
     /// Nanoseconds from `other` to this time, clamped to Go's Duration range.
     func nanoseconds(since other: GoTime) -> Int64 {
-        let seconds = self.seconds - other.seconds
+        let (seconds, wrapped) = self.seconds.subtractingReportingOverflow(other.seconds)
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return scaled.addingReportingOverflow(nanoseconds - other.nanoseconds).partialValue
+        if wrapped || overflow { return (self.seconds < other.seconds) ? .min : .max }
+        let (total, past) = scaled.addingReportingOverflow(nanoseconds - other.nanoseconds)
+        return past ? (scaled < 0 ? .min : .max) : total
     }
 
     /// Civil fields in the time's own zone.
-    var fields: CivilFields { CivilFields(localSeconds: seconds + Int64(offset)) }
+    var fields: CivilFields { CivilFields(localSeconds: seconds.addingReportingOverflow(Int64(offset)).partialValue) }
 }
 
 /// Year, month, day, clock and weekday of a count of seconds since the epoch (no zone).

@@ -172,7 +172,7 @@ struct TemplateEvaluator {
             // returns part of the context (`index`, `default`) is not walked again.
             if case .string(let text) = result {
                 try TemplateLimits.checkSize(text.utf8.count, what: "the result")
-            } else if function == .list || function == .dict {
+            } else if function.buildsValues {
                 try TemplateLimits.checkBuilt(result, what: "the result")
             }
             if function.changesItsDict { rebindChangedDict(result, from: operands.first) }

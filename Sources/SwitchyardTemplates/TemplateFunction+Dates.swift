@@ -43,7 +43,9 @@ extension TemplateFunction {
         case .ago:
             try requireArguments(args, 1)
             let elapsed = GoTime.now().nanoseconds(since: formattingTime(args[0]))
-            let rounded = (elapsed + (elapsed >= 0 ? 500_000_000 : -500_000_000)) / 1_000_000_000 * 1_000_000_000
+            let half: Int64 = elapsed >= 0 ? 500_000_000 : -500_000_000
+            let rounded = elapsed.addingReportingOverflow(half).overflow ? elapsed
+                : (elapsed + half) / 1_000_000_000 * 1_000_000_000
             return .string(GoDuration.text(rounded))
         case .duration:
             try requireArguments(args, 1)

@@ -43,7 +43,7 @@ extension TemplateFunction {
             try requireArguments(args, 1)
             let count = sprigInteger(args[0])
             guard count >= 0 else { throw TemplateFailure(reason: "negative length \(count)") }
-            try TemplateLimits.checkSize(Int(clamping: count) * 4 / 3, what: "the random bytes")
+            try TemplateLimits.checkSize(Int(clamping: count), what: "the random bytes")  // its base64 is checked as the result
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             return .string(Data(bytes).base64EncodedString())

@@ -18,6 +18,21 @@ extension TemplateFunction {
     }
 }
 
+extension TemplateFunction {
+    /// Functions that can return a list or dict bigger than their arguments: the evaluator
+    /// checks their results against `TemplateLimits` as it does `list` and `dict`'s.
+    var buildsValues: Bool {
+        switch self {
+        case .list, .dict, .tuple, .append, .push, .mustAppend, .mustPush, .prepend, .mustPrepend, .concat,
+             .set, .merge, .mustMerge, .mergeOverwrite, .mustMergeOverwrite, .chunk, .mustChunk, .split, .splitn,
+             .splitList, .toStrings, .regexFindAll, .mustRegexFindAll, .regexSplit, .mustRegexSplit:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
 // MARK: Argument checks and sprig's conversions, shared by the families.
 
 /// Fails unless exactly `count` arguments were given (the evaluator prefixes the function name).

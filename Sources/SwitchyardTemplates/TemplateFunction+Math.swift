@@ -79,15 +79,27 @@ extension TemplateFunction {
     }
 }
 
+/// The most elements `until`, `untilStep` and `seq` build: a million, so a typo'd bound fails
+/// rather than allocating gigabytes (sprig has no limit).
+let maxBuiltElements = 1 << 20
+
 /// sprig's `untilStep`: from `start` toward `stop` (excluded); a step pointing away gives nothing.
 private func steps(from start: Int64, to stop: Int64, by step: Int64) throws(TemplateFailure) -> [JSONValue] {
     guard step != 0, (stop < start) == (step < 0), stop != start else { return [] }
-    let count = (stop.subtractingReportingOverflow(start).partialValue / step).magnitude
-        + ((stop - start) % step == 0 ? 0 : 1)
-    guard count <= UInt64(TemplateLimits.maxRangeIterations) else {
-        throw TemplateFailure(reason: "\(count) elements is over the limit of \(TemplateLimits.maxRangeIterations)")
+    let distance = stop.subtractingReportingOverflow(start)
+    let count = distance.overflow ? UInt64.max
+        : distance.partialValue.magnitude / step.magnitude + (distance.partialValue.magnitude % step.magnitude == 0 ? 0 : 1)
+    guard count <= UInt64(maxBuiltElements) else {
+        throw TemplateFailure(reason: "\(count == .max ? "over \(UInt64(Int64.max))" : "\(count)") elements is over the limit of \(maxBuiltElements)")
     }
     return (0..<Int64(count)).map { .int(start + $0 * step) }
+}
+
+/// The exclusive bound one step past `end`; past Int64's range the list is over the limit anyway.
+private func past(_ end: Int64, _ increment: Int64) throws(TemplateFailure) -> Int64 {
+    let (bound, overflow) = end.addingReportingOverflow(increment)
+    guard !overflow else { throw TemplateFailure(reason: "more than \(maxBuiltElements) elements is over the limit") }
+    return bound
 }
 
 /// sprig's `seq`, after GNU seq: `seq END`, `seq START END`, `seq START STEP END`, counting down
@@ -96,15 +108,15 @@ private func sequence(_ numbers: [Int64]) throws(TemplateFailure) -> [JSONValue]
     switch numbers.count {
     case 1:
         let increment: Int64 = numbers[0] < 1 ? -1 : 1
-        return try steps(from: 1, to: numbers[0] + increment, by: increment)
+        return try steps(from: 1, to: try past(numbers[0], increment), by: increment)
     case 2:
         let increment: Int64 = numbers[1] < numbers[0] ? -1 : 1
-        return try steps(from: numbers[0], to: numbers[1] + increment, by: increment)
+        return try steps(from: numbers[0], to: try past(numbers[1], increment), by: increment)
     case 3:
         let (start, step, end) = (numbers[0], numbers[1], numbers[2])
         let increment: Int64 = end < start ? -1 : 1
         if end < start, step > 0 { return [] }
-        return try steps(from: start, to: end + increment, by: step)
+        return try steps(from: start, to: try past(end, increment), by: step)
     default:
         return []
     }

@@ -124,7 +124,7 @@ struct SemanticVersionConstraint {
         }
         if known.count == 3 {
             let version = try SemanticVersion(parsing: core + suffix)
-            return (version, SemanticVersion(version.major, version.minor, version.patch + 1), true)
+            return (version, SemanticVersion(version.major, version.minor, version.patch &+ 1), true)
         }
         let numbers = try known.map { (part: String) throws(TemplateFailure) -> Int64 in
             guard let number = Int64(part) else { throw TemplateFailure(reason: "invalid constraint version \(goQuoted(text))") }
@@ -132,8 +132,8 @@ struct SemanticVersionConstraint {
         }
         switch numbers.count {
         case 0: return (SemanticVersion(0, 0, 0), SemanticVersion(Int64.max, 0, 0), false)
-        case 1: return (SemanticVersion(numbers[0], 0, 0), SemanticVersion(numbers[0] + 1, 0, 0), false)
-        default: return (SemanticVersion(numbers[0], numbers[1], 0), SemanticVersion(numbers[0], numbers[1] + 1, 0), false)
+        case 1: return (SemanticVersion(numbers[0], 0, 0), SemanticVersion(numbers[0] &+ 1, 0, 0), false)
+        default: return (SemanticVersion(numbers[0], numbers[1], 0), SemanticVersion(numbers[0], numbers[1] &+ 1, 0), false)
         }
     }
 
@@ -153,14 +153,14 @@ struct SemanticVersionConstraint {
         case "<=", "=<": return range.exact ? { $0 <= lower } : { $0 < upper }
         case "~", "~>":
             let ceiling = operand.split(separator: ".").count == 1
-                ? SemanticVersion(lower.major + 1, 0, 0) : SemanticVersion(lower.major, lower.minor + 1, 0)
+                ? SemanticVersion(lower.major &+ 1, 0, 0) : SemanticVersion(lower.major, lower.minor &+ 1, 0)
             return { $0 >= lower && $0 < ceiling }
         default:  // "^": the leftmost non-zero part stays
             let given = operand.split(separator: ".").prefix { !["x", "X", "*"].contains($0) }.count
             let ceiling: SemanticVersion
-            if lower.major > 0 || given == 1 { ceiling = SemanticVersion(lower.major + 1, 0, 0) }
-            else if lower.minor > 0 || given == 2 { ceiling = SemanticVersion(0, lower.minor + 1, 0) }
-            else { ceiling = SemanticVersion(0, 0, lower.patch + 1) }
+            if lower.major > 0 || given == 1 { ceiling = SemanticVersion(lower.major &+ 1, 0, 0) }
+            else if lower.minor > 0 || given == 2 { ceiling = SemanticVersion(0, lower.minor &+ 1, 0) }
+            else { ceiling = SemanticVersion(0, 0, lower.patch &+ 1) }
             return { $0 >= lower && $0 < ceiling }
         }
     }
