@@ -45,6 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var metricsOptions: MetricsOptions
 
+    @OptionGroup(title: "Leases and recovery (docs/SCALE-OUT.md)") var scaleOut: ScaleOutOptions
+
     @OptionGroup var logs: LogOptions
 
     func run() async throws {
@@ -54,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = try serverLimits()
         let metricsRegistry = metricsOptions.bootstrap()
         let projectHost = try await ProjectHost.openForCommand(project)
+        // Claims and resumes executions nobody holds; drains on SIGUSR1.
+        let ownership = try scaleOut.start(projectHost, maxExecutions: limits.maxExecutions)
         // Each failed tool call prints one `error[KIND]: ...` line on stderr, with its execution.
         var server = APIServer(engine: projectHost.engine, host: host, port: port, apiKey: key, limits: limits) { event in
             if case .toolFailed(let execID, _, let error) = event { printError("exec \(execID): \(error.description)") }
@@ -70,7 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             outcome = .failure(error)
         }
-        // Stopped (SIGINT/SIGTERM) or failed to bind: runs are canceled, workers stopped.
+        // Stopped (SIGINT/SIGTERM) or failed to bind: held runs get the grace period, the rest
+        // are released to other processes, then workers stop.
+        await ownership.stop()
         await projectHost.shutdown()
         if case .failure(let error) = outcome {
             throw CommandFailure(line: "error: --host/--port: cannot serve on \(host):\(port): \(error)", exitCode: 2)
