@@ -95,7 +95,8 @@ struct CivilFields {
 
     init(localSeconds: Int64) {
         let days = Int(localSeconds.floorDivided(by: 86_400))
-        let secondOfDay = Int(localSeconds - Int64(days) * 86_400)
+        let remainder = Int(localSeconds % 86_400)  // no multiplication: it overflows near Int64's ends
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         (hour, minute, second) = (secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
         (year, month, day) = civilDate(fromDays: days)
         weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday

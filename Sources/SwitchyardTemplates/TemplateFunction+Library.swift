@@ -135,6 +135,7 @@ extension TemplateFunction {
             let count = try integer(args[0])
             guard count >= 0 else { throw TemplateFailure(reason: "negative count \(count)") }
             let unit = args[1].templateText
+            if unit.isEmpty { return "" }  // String(repeating:) would still count to a huge count
             try TemplateLimits.checkRepeated(unit.utf8.count, count: count, what: "the repeated text")
             return .string(String(repeating: unit, count: Int(count)))
         case .add, .mul:
