@@ -22,6 +22,13 @@ public struct ProjectConfig: Sendable {
     public var workflows: [WorkflowConfig]
     /// Project-wide environment variables (`env`), the lowest layer of a task's env.
     public var env: [String: String]
+    /// `autoload:` as written; nil when the project file has none.
+    public var autoload: AutoloadConfig?
+    /// Every resource by kind and id: the project file's, the workflows', the autoloaded ones.
+    public var resources = ResourceRegistry()
+    /// What the loader skipped without failing (autoload files in non-strict mode), for
+    /// `switchyard validate` to print as warnings.
+    public var warnings: [ConfigError] = []
 
     /// Creates a project.
     public init(name: String, version: String = "", directory: String, file: String = "",
@@ -182,6 +189,8 @@ public struct ToolConfig: Sendable {
     public var ffi: JSONValue?
     /// The file that declares the tool.
     public var file: String
+    /// Where the tool sits in that file (`tools[2]`; empty for an autoloaded tool file).
+    public var path: String = ""
 
     /// Creates a tool declaration.
     public init(id: String, description: String = "", input: JSONValue? = nil, output: JSONValue? = nil,

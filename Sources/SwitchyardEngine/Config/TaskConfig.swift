@@ -65,6 +65,10 @@ public struct TaskConfig: Sendable {
     public var signal: SignalSpec?
     /// The task exactly as written.
     public var raw: JSONValue
+    /// `input`: JSON Schema of the task's input (a schema id in the file is resolved by the loader).
+    public var inputSchema: JSONValue?
+    /// `output`: JSON Schema of the task's output (a schema id in the file is resolved by the loader).
+    public var outputSchema: JSONValue?
 
     // A struct cannot hold an optional of itself; one-element arrays give the indirection.
     var taskStorage: [TaskConfig] = []

@@ -20,7 +20,12 @@ extension DocumentDecoder {
             guard let tool = tool(value, at: path) else { continue }
             if !tool.id.isEmpty, !seenTools.insert(tool.id).inserted { fail(FieldReader.join(path, "id"), "duplicate tool id \"\(tool.id)\"") }
             project.tools.append(tool)
+            if !tool.id.isEmpty {
+                project.resources.register(.init(kind: .tool, id: tool.id, value: value, file: file, path: path, origin: .projectFile))
+            }
         }
+        project.autoload = autoload(root)
+        registerProjectResources(&project, root)
         var seenAdapters: Set<String> = []
         for (path, value) in elements(root, "adapters") {
             guard let entry = mapping(value, at: path) else { continue }
@@ -54,6 +59,7 @@ extension DocumentDecoder {
         guard let fields = mapping(value, at: path) else { return nil }
         checkKeys(fields, known: KnownKeys.tool, in: "a tool")
         var tool = ToolConfig(id: toolID(fields), file: file)
+        tool.path = path
         tool.description = string(fields, "description") ?? ""
         tool.input = fields.members["input"]
         tool.output = fields.members["output"]
@@ -89,6 +95,7 @@ extension DocumentDecoder {
             fail(FieldReader.join(FieldReader.join(root.path("agents"), index: index), "id"), "is required")
         }
         workflow.triggers = array(root, "triggers")
+        for (id, value, _) in schemaDeclarations(root) { workflow.schemas[id] = value }
         for (path, value) in elements(root, "tasks") {
             if let task = task(value, at: path) { workflow.tasks.append(task) }
         }

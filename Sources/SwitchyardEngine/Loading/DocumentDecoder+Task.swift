@@ -13,6 +13,8 @@ extension DocumentDecoder {
         var task = TaskConfig(id: id, type: type, path: path)
         task.raw = value
         task.with = fields.members["with"]
+        task.inputSchema = fields.members["input"]
+        task.outputSchema = fields.members["output"]
         task.env = environment(fields, "env")
         task.outputs = fields.members["outputs"]
         task.onSuccess = transition(fields, "on_success")

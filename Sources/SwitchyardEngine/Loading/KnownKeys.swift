@@ -17,6 +17,7 @@ enum KnownKeys {
         "env", "adapters",  // Switchyard: project-wide env, C-ABI adapter libraries
     ]
     static let workflowSource: Set<String> = ["source"]
+    static let autoload: Set<String> = ["enabled", "strict", "include", "exclude", "watch_enabled"]
     static let adapter: Set<String> = ["id", "library", "config", "sha256", "isolation", "limits"]
     static let adapterLimits: Set<String> = ["memory_mb", "cpu_seconds", "open_files", "max_in_flight"]
 

@@ -56,6 +56,7 @@ public enum ProjectLoader {
                 problems.append(error)
             }
         }
+        problems += loadResources(into: &project, document: document)
         problems += adapterProblems(project.tools, project: project)
         for workflow in project.workflows {
             problems += adapterProblems(workflow.tools, project: project)
@@ -68,7 +69,7 @@ public enum ProjectLoader {
     static func adapterProblems(_ tools: [ToolConfig], project: ProjectConfig) -> [ConfigError] {
         let declared = Set(project.adapters.map(\.id))
         var problems: [ConfigError] = []
-        for (index, tool) in tools.enumerated() {
+        for tool in tools {
             switch tool.adapter {
             case nil:
                 continue
@@ -77,7 +78,7 @@ public enum ProjectLoader {
             case let adapter?:
                 if !declared.contains(adapter) {
                     let known = (["ffi"] + declared.sorted()).joined(separator: ", ")
-                    problems.append(ConfigError(file: tool.file, path: "tools[\(index)].adapter",
+                    problems.append(ConfigError(file: tool.file, path: FieldReader.join(tool.path, "adapter"),
                                                 reason: "tool \"\(tool.id)\" names unknown adapter \"\(adapter)\" (declared: \(known))"))
                 }
             }
