@@ -29,7 +29,8 @@ public enum ProjectLoader {
         }
         let document: JSONValue
         do {
-            document = try YAMLDocument.load(file: file)
+            let raw = try YAMLDocument.load(file: file)
+            document = try ReferenceResolver.resolving(raw, file: file, global: raw)
         } catch {
             return (nil, [error])
         }
@@ -43,7 +44,9 @@ public enum ProjectLoader {
             }
             let workflowFile = join(directory, source)
             do {
-                let workflowDocument = try YAMLDocument.load(file: workflowFile)
+                let workflowDocument = try ReferenceResolver.resolving(try YAMLDocument.load(file: workflowFile),
+                                                                       file: workflowFile, global: document,
+                                                                       resources: project.resources)
                 var workflowDecoder = DocumentDecoder(file: workflowFile)
                 if let workflow = workflowDecoder.workflow(workflowDocument) {
                     if project.workflows.contains(where: { $0.id == workflow.id }) {
