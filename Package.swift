@@ -129,7 +129,7 @@ let package = Package(
             name: "SwitchyardHost",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardAgents", "SwitchyardRuntime",
-                "SwitchyardTemplates", "SwitchyardJSON", "SwitchyardIsolation",
+                "SwitchyardTemplates", "SwitchyardJSON", "SwitchyardIsolation", "SwitchyardPostgres",
                 logging, metrics, tracing,
             ],
             path: "Sources/SwitchyardHost", swiftSettings: strict),

@@ -94,7 +94,10 @@ public final class ProjectHost: Sendable {
         let host = ProjectHost(project: project, options: options)
         guard options.loading == .eager else { return host }
         var failure: HostError?
-        do { _ = try host.store.store() } catch { failure = error }
+        do {
+            _ = try host.store.store()
+            try await host.store.ready()
+        } catch { failure = error }
         if failure == nil {
             do { try host.adapters.loadAll() } catch { failure = HostError(.adapterLoad, toolError: error) }
         }
@@ -132,9 +135,10 @@ public final class ProjectHost: Sendable {
     public func shutdown() async {
         let task = shutdownTask.withLock { task in
             if let task { return task }
-            let started = Task { [engine, adapters] in
+            let started = Task { [engine, adapters, store] in
                 for execID in engine.runningExecutions { engine.cancel(execID: execID) }
                 await adapters.shutdown()
+                await store.close()
             }
             task = started
             return started

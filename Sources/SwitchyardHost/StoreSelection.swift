@@ -2,15 +2,18 @@ import Foundation
 import Synchronization
 import SwitchyardEngine
 import SwitchyardJSON
+import SwitchyardPostgres
 
 /// Which execution store a `ProjectHost` records workflows in.
 ///
-/// A struct with factory members rather than a public enum, so that further stores (Postgres)
-/// can be added without breaking a host's code.
+/// A struct with factory members rather than a public enum, so that further stores can be added
+/// without breaking a host's code. The CLI's `--store URL` and `$SWITCHYARD_STORE` go through
+/// `parse(_:)`: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` or `sqlite:PATH`.
 public struct StoreSelection: Sendable {
     enum Choice: Sendable {
         case projectDefault
         case sqlite(path: String)
+        case postgres(url: PostgresStoreURL)
         case instance(any ExecutionStore)
     }
 
@@ -21,6 +24,46 @@ public struct StoreSelection: Sendable {
 
     /// A SQLite file at `path` (created, with its directory, when missing).
     public static func sqlite(path: String) -> StoreSelection { StoreSelection(choice: .sqlite(path: path)) }
+
+    /// A PostgreSQL database (docs/POSTGRES.md): several switchyard processes may share it. The
+    /// schema is created or migrated when the store opens.
+    /// - Throws: `HostError` `.store` naming the URL (password hidden) and what is malformed.
+    public static func postgres(url: String) throws(HostError) -> StoreSelection {
+        do { return StoreSelection(choice: .postgres(url: try PostgresStoreURL(parsing: url))) } catch {
+            throw HostError(.store, "\(error)")
+        }
+    }
+
+    /// The environment variable that selects a store when no `--store` is given.
+    public static let environmentVariable = "SWITCHYARD_STORE"
+
+    /// A store named by text: `postgres://…` (or `postgresql://…`), or `sqlite:PATH` (a relative
+    /// PATH is taken from the current directory).
+    /// - Throws: `HostError` `.store` naming the text (any password hidden) and the forms accepted.
+    public static func parse(_ text: String) throws(HostError) -> StoreSelection {
+        if PostgresStoreURL.isPostgres(text) { return try postgres(url: text) }
+        if text.hasPrefix("sqlite:") {
+            var path = String(text.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }  // sqlite:///abs/path
+            guard !path.isEmpty else { throw HostError(.store, "\(text): sqlite:PATH needs a PATH") }
+            return sqlite(path: path)
+        }
+        throw HostError(.store, "\(PostgresStoreURL.redact(text)): not a store; use postgres://USER[:PASSWORD]@HOST[:PORT]/DB or sqlite:PATH")
+    }
+
+    /// What a command uses: `flag` (`--store`) if given, else `$SWITCHYARD_STORE` if set and not
+    /// empty, else the project's own SQLite file.
+    /// - Throws: `HostError` `.store` for a value `parse(_:)` refuses (naming where it came from).
+    public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(HostError) -> StoreSelection {
+        if let flag { return try parse(flag) }
+        if let text = environment[environmentVariable], !text.isEmpty {
+            do { return try parse(text) } catch {
+                throw HostError(.store, "$\(environmentVariable): \(error.message)")
+            }
+        }
+        return .projectDefault
+    }
 
     /// A store the host created itself (any `ExecutionStore`: a test double, a remote store).
     public static func store(_ store: any ExecutionStore) -> StoreSelection { StoreSelection(choice: .instance(store)) }
@@ -36,14 +79,28 @@ public struct StoreSelection: Sendable {
         switch choice {
         case .projectDefault: return Self.defaultSQLitePath(forProject: directory)
         case .sqlite(let path): return path
-        case .instance: return nil
+        case .instance, .postgres: return nil
+        }
+    }
+
+    /// Where the store is, as messages show it: the SQLite file, or the URL with its password hidden.
+    public func location(forProject directory: String) -> String {
+        switch choice {
+        case .postgres(let url): return url.redacted
+        case .instance(let store): return (store as? PostgresExecutionStore)?.location ?? "the host's store"
+        default: return sqlitePath(forProject: directory) ?? ""
         }
     }
 
     /// Opens the store for a project in `directory`.
     /// - Throws: `HostError` `.store` naming the file (locked, not a database, not writable).
     public func open(forProject directory: String) throws(HostError) -> any ExecutionStore {
-        if case .instance(let store) = choice { return store }
+        switch choice {
+        case .instance(let store): return store
+        // The pool connects (and the schema migrates) in the background; `OnDemandStore.ready()` waits for it.
+        case .postgres(let url): return PostgresExecutionStore(url: url)
+        case .projectDefault, .sqlite: break
+        }
         let path = sqlitePath(forProject: directory)!
         do { return try SQLiteExecutionStore(path: path) } catch let error as StoreError {
             throw HostError(.store, error.description)
@@ -76,6 +133,20 @@ final class OnDemandStore: ExecutionStore {
         }
     }
 
+    /// Waits until an opened Postgres store has connected and migrated its schema, so that a
+    /// wrong URL, password or schema version fails a command's open and not its first write.
+    /// - Throws: `HostError` `.store` with the store's reason.
+    func ready() async throws(HostError) {
+        guard let store = opened.withLock({ $0 }) as? PostgresExecutionStore else { return }
+        do { try await store.ready() } catch { throw HostError(.store, "\(error)") }
+    }
+
+    /// Closes an opened store that holds connections (Postgres); a SQLite file needs nothing.
+    func close() async {
+        guard let store = opened.withLock({ $0 }) as? PostgresExecutionStore else { return }
+        await store.close()
+    }
+
     /// The store for one engine call; a failed open reaches the engine's caller as the
     /// `HostError`, before any task runs (the first store use of a run or resume is its first step).
     private func openedStore() throws -> any ExecutionStore { try store() }
@@ -94,6 +165,10 @@ final class OnDemandStore: ExecutionStore {
 
     func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] {
         try await openedStore().listWorkflows(limit: limit)
+    }
+
+    func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
+        try await openedStore().listWorkflows(filter)
     }
 
     func saveTask(_ record: TaskExecutionRecord) async throws {

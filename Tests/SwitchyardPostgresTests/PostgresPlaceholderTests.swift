@@ -1,2 +1,0 @@
-import SwitchyardPostgres
-import Testing
