@@ -17,10 +17,11 @@ run: build
 	$(SWIFT) run --skip-build switchyard run $(WORKFLOW) --project $(EXAMPLE) --input '$(INPUT)'
 
 # Tests count process-wide descriptors, threads and children before and after: run them one at a time.
+# scripts/with-postgres.sh runs them beside a throwaway PostgreSQL (SWITCHYARD_TEST_POSTGRES_URL; skipped when not root).
 # scripts/run-tests.sh ends with a summary of failures and runs a failed test once more on its own.
 test: build
 	$(SWIFT) build --build-tests
-	SWIFT=$(SWIFT) ./scripts/run-tests.sh
+	SWIFT=$(SWIFT) ./scripts/with-postgres.sh ./scripts/run-tests.sh
 	$(MAKE) embedding-example
 	$(MAKE) api-conformance
 	$(MAKE) fuzz-smoke
