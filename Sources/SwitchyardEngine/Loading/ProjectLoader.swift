@@ -60,6 +60,7 @@ public enum ProjectLoader {
             }
         }
         problems += loadResources(into: &project, document: document)
+        problems += DotEnvFile.apply(to: &project, projectFile: file)
         problems += adapterProblems(project.tools, project: project)
         for workflow in project.workflows {
             problems += adapterProblems(workflow.tools, project: project)
