@@ -21,8 +21,10 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func run() async throws {
         try logs.bootstrap(defaultLevel: .error)
-        try await WorkflowSession(project: project, json: json, display: display).resume(execID: execID)
+        try await WorkflowSession(project: project, json: json, display: display, store: try storeOptions.selection()).resume(execID: execID)
     }
 }

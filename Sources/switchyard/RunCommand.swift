@@ -25,10 +25,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func run() async throws {
         try logs.bootstrap(defaultLevel: .error)
         let inputValue = try Self.parseInput(input)
-        try await WorkflowSession(project: project, json: json, display: display).run(workflowID: workflowID, input: inputValue)
+        try await WorkflowSession(project: project, json: json, display: display, store: try storeOptions.selection()).run(workflowID: workflowID, input: inputValue)
     }
 
     static func parseInput(_ text: String?) throws -> JSONValue {

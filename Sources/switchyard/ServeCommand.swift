@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Leases and recovery (docs/SCALE-OUT.md)") var scaleOut: ScaleOutOptions
 
+    @OptionGroup var storeOptions: StoreOptions
+
     @OptionGroup var logs: LogOptions
 
     func run() async throws {
@@ -55,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try apiKeyValue()
         let limits = try serverLimits()
         let metricsRegistry = metricsOptions.bootstrap()
-        let projectHost = try await ProjectHost.openForCommand(project)
+        let projectHost = try await ProjectHost.openForCommand(project, store: try storeOptions.selection())
         // Claims and resumes executions nobody holds; drains on SIGUSR1.
         let ownership = try scaleOut.start(projectHost, maxExecutions: limits.maxExecutions)
         // Each failed tool call prints one `error[KIND]: ...` line on stderr, with its execution.

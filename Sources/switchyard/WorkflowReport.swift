@@ -5,8 +5,10 @@ import SwitchyardHost
 extension ProjectHost {
     /// Opens the project for a command; a failure is the one-line exit-2 error the host names
     /// (`error: FILE: PATH: REASON`, `error: STORE: ...`, `error[load]: ...`).
-    static func openForCommand(_ directory: String, loading: Loading = .eager) async throws -> ProjectHost {
+    static func openForCommand(_ directory: String, loading: Loading = .eager,
+                               store: StoreSelection = .projectDefault) async throws -> ProjectHost {
         var options = Options()
+        options.store = store
         options.loading = loading
         do { return try await open(directory: directory, options: options) } catch {
             throw CommandFailure(line: error.description, exitCode: 2,

@@ -9,11 +9,13 @@ struct WorkflowSession {
     var project: String
     var json: Bool
     var display: DisplayOptions
+    /// The execution store (`--store`, `$SWITCHYARD_STORE`, or the project's file).
+    var store: StoreSelection = .projectDefault
 
     /// Runs workflow `workflowID` with `input` to its end.
     func run(workflowID: String, input: JSONValue) async throws {
         let signals = InterruptSignals()
-        let host = try await ProjectHost.openForCommand(project)
+        let host = try await ProjectHost.openForCommand(project, store: store)
         let workflow = host.project.workflow(workflowID)
         let view = RunDisplay(mode: display.mode(), workflowID: workflowID, topLevelTotal: workflow?.tasks.count)
         let handle: ExecutionHandle
@@ -38,7 +40,7 @@ struct WorkflowSession {
     /// Continues execution `execID` from its checkpoints.
     func resume(execID: String) async throws {
         let signals = InterruptSignals()
-        let host = try await ProjectHost.openForCommand(project)
+        let host = try await ProjectHost.openForCommand(project, store: store)
         // The record names the workflow (unknown ids are left to `resume`, which says so).
         let record = try? await host.executionStore().workflow(execID: execID)
         let workflow = record.flatMap { host.project.workflow($0.workflowID) }
