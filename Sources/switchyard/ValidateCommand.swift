@@ -23,6 +23,7 @@ struct ValidateCommand: AsyncParsableCommand {
         var (config, problems) = (validation.project, validation.problems)
         // Only a project whose files are valid is loaded: its entrypoint, adapters and exports.
         if problems.isEmpty, !skipRuntime, let config { problems = await ProjectHost.runtimeProblems(in: config) }
+        for warning in config?.warnings ?? [] { printError("warning: \(warning)") }  // autoload files skipped (non-strict)
         for problem in problems { printError("error: \(problem)") }
         if !problems.isEmpty { throw ExitCode(2) }
         let workflows = config?.workflows.map(\.id).joined(separator: ", ") ?? ""
