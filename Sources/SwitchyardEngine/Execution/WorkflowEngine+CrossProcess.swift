@@ -7,7 +7,10 @@ import Logging
 /// the store. With a store that keeps no signals (a test double), signals stay in this process.
 extension WorkflowEngine {
     /// The store's notifier, when it has one.
-    var notifier: (any ExecutionNotifier)? { (store as? any NotifyingStore)?.notifier }
+    var notifier: (any ExecutionNotifier)? { store.unwrapped(as: (any NotifyingStore).self)?.notifier }
+
+    /// The store as one that keeps signals, looking through wrappers (the host's on-demand store).
+    var signalStore: (any SignalStore)? { store.unwrapped(as: (any SignalStore).self) }
 
     /// Sends `signal` to execution `execID` wherever it runs: stored (with a store that keeps
     /// signals) until its wait task takes it, in this process, another one, or after a resume.
@@ -15,7 +18,7 @@ extension WorkflowEngine {
     ///   no signals: when it is not running in this engine).
     /// - Throws: `StoreError`.
     public func postSignal(_ signal: Signal, to execID: String) async throws -> Bool {
-        guard let signalStore = store as? any SignalStore else { return await self.signal(signal, to: execID) > 0 }
+        guard let signalStore = signalStore else { return await self.signal(signal, to: execID) > 0 }
         guard try await signalStore.postSignal(signal, to: execID) != nil else { return false }
         // The other processes learn from the store's own write; this one at once.
         await notifier?.publish(ExecutionWakeUp(.signal, execID: execID))
@@ -29,7 +32,7 @@ extension WorkflowEngine {
     func awaitSignal(execID: String, name: String, taker: String,
                      matches: @escaping @Sendable (Signal) -> Bool) async -> Signal? {
         let hub = signals, waitID = UUID()
-        guard let signalStore = store as? any SignalStore else {
+        guard let signalStore = signalStore else {
             return await withTaskCancellationHandler {
                 await hub.wait(id: waitID, execID: execID, name: name, matches: matches)
             } onCancel: {

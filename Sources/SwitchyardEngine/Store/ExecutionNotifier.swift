@@ -117,3 +117,18 @@ public final class LocalExecutionNotifier: ExecutionNotifier {
         }
     }
 }
+
+/// A store that stands for another one (opens it on demand, forwards to it): the engine looks
+/// through it for the inner store's signals and notifier.
+public protocol ExecutionStoreWrapper: ExecutionStore {
+    /// The store this one forwards to, once it is open (nil before, or when it cannot open).
+    var wrappedStore: (any ExecutionStore)? { get }
+}
+
+extension ExecutionStore {
+    /// This store, or the one it wraps (through any number of wrappers), as a `P`.
+    func unwrapped<P>(as _: P.Type) -> P? {
+        if let store = self as? P { return store }
+        return (self as? any ExecutionStoreWrapper)?.wrappedStore?.unwrapped(as: P.self)
+    }
+}

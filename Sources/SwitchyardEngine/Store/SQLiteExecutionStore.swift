@@ -10,6 +10,8 @@ public final class SQLiteExecutionStore: ExecutionStore {
     public let path: String
     let pool: DatabasePool
     let checkpoints: GroupCommit
+    /// Wakes waiters in every process on this file (signals stored, executions finished).
+    public let notifier: any ExecutionNotifier
 
     /// Opens (creating if needed) the store at `path`, creating its directory too.
     /// - Parameter busyTimeout: how long a write waits for another process's lock before
@@ -36,6 +38,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             self.pool = pool
+            notifier = SQLitePollingNotifier(pool: pool)
             checkpoints = GroupCommit { batch in try StoreMetrics.timed(.tasks) { try Self.writeTasks(batch, pool: pool, path: path) } }
         } catch {
             throw Self.storeError(error, location: path)
@@ -86,6 +89,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
                 """)
         }
         migrator.registerMigration("v3-leases") { db in try Self.migrateLeases(db) }
+        migrator.registerMigration("v4-signals") { db in try Self.migrateSignals(db) }
         return migrator
     }
 
