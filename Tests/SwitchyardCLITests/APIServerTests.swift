@@ -99,7 +99,8 @@ struct APIServerTests {
 
     @Test func aServerCrashLeavesAnExecutionTheNextServerResumes() async throws {
         let project = try Self.project()
-        let first = try APIServerHarness(projectDirectory: project)
+        // A short lease: the dead server's lease expires a second after the kill (docs/SCALE-OUT.md).
+        let first = try APIServerHarness(projectDirectory: project, arguments: ["--lease-ttl", "1s", "--lease-renew", "300ms"])
         let started = try await first.request(.POST, "/api/v0/workflows/waiter/executions", body: [:])
         let execID = try #require(started.envelope["data"]?["exec_id"]?.stringValue)
         _ = try await first.waitForExecution(execID) { $0["status"] == "WAITING" }
@@ -109,8 +110,15 @@ struct APIServerTests {
         let second = try APIServerHarness(projectDirectory: project)
         let stranded = try await second.request(.GET, "/api/v0/executions/workflows/\(execID)")
         #expect(stranded.envelope["data"]?["status"] == "WAITING")
-        let resumed = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
-        #expect(resumed.status == 202, "\(resumed.envelope)")
+        // Refused while the dead server's lease lasts; then resumed here (or already claimed by
+        // this server's recovery loop, which answers ALREADY_RUNNING without naming another owner).
+        var resumed = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
+        for _ in 0..<100 where resumed.status != 202 {
+            if resumed.envelope["error"]?["message"]?.stringValue?.contains("owned by another process") != true { break }
+            try await Task.sleep(for: .milliseconds(100))
+            resumed = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
+        }
+        #expect(resumed.status == 202 || resumed.envelope["error"]?["code"] == "ALREADY_RUNNING", "\(resumed.envelope)")
         let again = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
         #expect(again.status == 409 && again.envelope["error"]?["code"] == "ALREADY_RUNNING")
         _ = try await second.waitForExecution(execID) { $0["status"] == "WAITING" }
