@@ -65,6 +65,38 @@ enum PostgresSchema {
             "CREATE INDEX execution_leases_owner ON execution_leases (owner)",
             "CREATE INDEX workflow_executions_status ON workflow_executions (status, created_at, seq)",
         ],
+        // 3: stored signals (SignalStore), and NOTIFYs on channel `switchyard_events` (payload
+        // `KIND:EXEC_ID`, ExecutionWakeUp.wireText) sent at commit by the writes themselves: a
+        // final status, a stored signal.
+        [
+            """
+            CREATE TABLE signals (
+                signal_id BIGSERIAL PRIMARY KEY,
+                exec_id TEXT NOT NULL REFERENCES workflow_executions (exec_id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                taken_at TEXT,
+                taken_by TEXT,
+                outcome TEXT
+            )
+            """,
+            "CREATE INDEX signals_pending ON signals (exec_id, signal_id) WHERE taken_at IS NULL",
+            """
+            CREATE FUNCTION switchyard_notify_finished() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('switchyard_events', 'finished:' || NEW.exec_id); RETURN NULL; END $$
+            """,
+            """
+            CREATE TRIGGER workflow_executions_finished AFTER UPDATE OF status ON workflow_executions FOR EACH ROW
+            WHEN (NEW.status IN ('SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELED') AND OLD.status IS DISTINCT FROM NEW.status)
+            EXECUTE FUNCTION switchyard_notify_finished()
+            """,
+            """
+            CREATE FUNCTION switchyard_notify_signal() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('switchyard_events', 'signal:' || NEW.exec_id); RETURN NULL; END $$
+            """,
+            "CREATE TRIGGER signals_stored AFTER INSERT ON signals FOR EACH ROW EXECUTE FUNCTION switchyard_notify_signal()",
+        ],
     ]
 
     /// The version this code writes.

@@ -153,3 +153,28 @@ struct LeaseConformanceTests {
         }
     }
 }
+
+/// Stored signals (`SignalStore`) with the same assertions on SQLite and Postgres.
+@Suite(.serialized)
+struct SignalStoreConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func signalsAreStoredForOpenExecutionsAndTakenOnce(_ kind: StoreKind) async throws {
+        try await StoreHarness.with(kind) { harness in
+            guard let store = try await harness.open() as? any SignalStore else {
+                Issue.record("\(kind) is not a SignalStore")
+                return
+            }
+            try await store.insertWorkflow(StoreConformanceTests.record("open", .waiting))
+            try await store.insertWorkflow(StoreConformanceTests.record("done", .success, at: 1))
+            let first = try #require(try await store.postSignal(Signal(name: "go", payload: ["n": 1]), to: "open"))
+            let second = try #require(try await store.postSignal(Signal(name: "go", payload: ["n": 2]), to: "open"))
+            #expect(second.signalID > first.signalID)
+            #expect(try await store.postSignal(Signal(name: "go"), to: "done") == nil)
+            #expect(try await store.postSignal(Signal(name: "go"), to: "nobody") == nil)
+            #expect(try await store.pendingSignals(execID: "open").map(\.signal.payload) == [["n": 1], ["n": 2]])
+            #expect(try await store.takeSignal(first.signalID, outcome: .delivered, taker: "wait") == true)
+            #expect(try await store.takeSignal(first.signalID, outcome: .delivered, taker: "other") == false)
+            #expect(try await store.pendingSignals(execID: "open").map(\.signalID) == [second.signalID])
+        }
+    }
+}
