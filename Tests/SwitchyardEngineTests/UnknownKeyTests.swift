@@ -25,6 +25,8 @@ struct UnknownKeyTests {
     static let workflow = """
         id: wf
         outptus: {}
+        tools:
+          - id: echo
         config:
           inputs: {}
           retry_policy: {maximum_attempt: 3}
