@@ -92,6 +92,17 @@ public final class LocalExecutionNotifier: ExecutionNotifier {
         }
     }
 
+    /// Wakes every subscriber with each of `kinds`, for the execution it follows (an empty
+    /// execID for those following all): what a cross-process notifier does when it may have
+    /// missed wake-ups (a dropped connection), so every waiter re-reads the store.
+    public func deliverToEverySubscriber(kinds: [ExecutionWakeUp.Kind]) {
+        state.withLock { state in
+            for (execID, continuations) in state.subscribers {
+                for kind in kinds { continuations.values.forEach { $0.yield(ExecutionWakeUp(kind, execID: execID)) } }
+            }
+        }
+    }
+
     /// The wake-ups for `execID` (all with nil) from now on.
     public func wakeUps(for execID: String?) -> AsyncStream<ExecutionWakeUp> {
         let key = execID ?? ""
