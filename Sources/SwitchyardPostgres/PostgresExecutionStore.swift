@@ -14,6 +14,8 @@ public final class PostgresExecutionStore: ExecutionStore {
     public let location: String
     let client: PostgresClient
     let logger: Logger
+    /// The LISTEN/NOTIFY notifier (PostgresListenNotifier.swift); closed with the store.
+    let listenNotifier: PostgresListenNotifier
     private let running: Task<Void, Never>
     private let schema: Task<Void, any Error>
 
@@ -34,6 +36,7 @@ public final class PostgresExecutionStore: ExecutionStore {
         self.location = location
         self.client = client
         self.logger = logger
+        listenNotifier = PostgresListenNotifier(url: url, location: location, logger: logger)
         running = Task { await client.run() }
         schema = Task {
             do { try await PostgresSchema.migrate(url, location: location, logger: logger) } catch {
@@ -61,14 +64,18 @@ public final class PostgresExecutionStore: ExecutionStore {
     /// - Throws: `StoreError`.
     public func ready() async throws { try await schema.value }
 
-    /// Closes the pool: its connections and its background task end before this returns. Any
+    /// Closes the pool and the notifier's LISTEN connection: their connections and its background task end before this returns. Any
     /// call after this fails.
     public func close() async {
+        await listenNotifier.close()
         running.cancel()
         await running.value
     }
 
-    deinit { running.cancel() }
+    deinit {
+        running.cancel()
+        listenNotifier.stop()
+    }
 
     /// Runs `body` once the schema is ready, with its errors as `StoreError`s naming this store.
     @discardableResult
