@@ -44,7 +44,8 @@ extension PostgresExecutionStore: ExecutionLeasing {
                 for try await id in try await connection.query("""
                     SELECT w.exec_id FROM workflow_executions w LEFT JOIN execution_leases l ON l.exec_id = w.exec_id
                     WHERE w.status IN (\(unescaped: Self.claimableStatuses))
-                      AND (l.exec_id IS NULL OR l.expires_at <= \(unescaped: Self.serverMilliseconds))
+                      AND (l.exec_id IS NULL AND w.status = 'PENDING'
+                           OR l.expires_at <= \(unescaped: Self.serverMilliseconds))
                     ORDER BY w.created_at, w.seq LIMIT \(limit) FOR UPDATE OF w SKIP LOCKED
                     """, logger: logger).decode(String.self) {
                     ids.append(id)
@@ -106,14 +107,18 @@ extension PostgresExecutionStore: ExecutionLeasing {
         return Set(execIDs).subtracting(renewed)
     }
 
-    /// Deletes `owner`'s leases on `execIDs`, or all of them.
+    /// Gives up `owner`'s leases on `execIDs`, or all of them: each row loses its owner and
+    /// expires, so the execution stays claimable (a missing row would mark a non-leasing run).
     public func releaseLeases(owner: LeaseOwner, execIDs: [String]?) async throws {
         try await perform {
             if let execIDs {
-                try await client.query(
-                    "DELETE FROM execution_leases WHERE owner = \(owner.id) AND exec_id = ANY(\(execIDs))", logger: logger)
+                try await client.query("""
+                    UPDATE execution_leases SET owner = '', expires_at = 0
+                    WHERE owner = \(owner.id) AND exec_id = ANY(\(execIDs))
+                    """, logger: logger)
             } else {
-                try await client.query("DELETE FROM execution_leases WHERE owner = \(owner.id)", logger: logger)
+                try await client.query(
+                    "UPDATE execution_leases SET owner = '', expires_at = 0 WHERE owner = \(owner.id)", logger: logger)
             }
         }
     }

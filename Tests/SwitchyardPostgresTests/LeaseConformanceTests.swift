@@ -18,10 +18,13 @@ struct LeaseConformanceTests {
     func claimsTakeClaimableExecutionsOldestFirstAndOnlyOnce(_ kind: StoreKind) async throws {
         try await StoreHarness.with(kind) { harness in
             let store = try await harness.open()
-            let first = LeaseOwner.make(), second = LeaseOwner.make()
+            let first = LeaseOwner.make(), second = LeaseOwner.make(), crashed = LeaseOwner.make()
+            // The oldest is a one-shot run's (RUNNING, no lease row): a process that does not lease runs
+            // it, so no claim takes it; only a resume by hand does.
+            try await store.insertWorkflow(Self.record("unleased", .running, at: 0))
             try await store.insertWorkflow(Self.record("pending", .pending, at: 1))
-            try await store.insertWorkflow(Self.record("running", .running, at: 2))
-            try await store.insertWorkflow(Self.record("waiting", .waiting, at: 3))
+            try await store.insertWorkflow(Self.record("running", .running, at: 2), leasedTo: crashed, ttl: .zero)
+            try await store.insertWorkflow(Self.record("waiting", .waiting, at: 3), leasedTo: crashed, ttl: .zero)
             for (index, status) in [ExecutionStatus.success, .failed, .timedOut, .canceled, .paused].enumerated() {
                 try await store.insertWorkflow(Self.record("done-\(index)", status, at: 4 + index))
             }
@@ -36,6 +39,7 @@ struct LeaseConformanceTests {
             #expect(try await store.claimExecution(execID: "running", owner: first, ttl: Self.long) == true)
             #expect(try await store.claimExecution(execID: "done-0", owner: second, ttl: Self.long) == false)
             #expect(try await store.claimExecution(execID: "nope", owner: second, ttl: Self.long) == nil)
+            #expect(try await store.claimExecution(execID: "unleased", owner: second, ttl: Self.long) == true)
         }
     }
 

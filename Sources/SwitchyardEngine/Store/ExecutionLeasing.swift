@@ -56,7 +56,11 @@ public struct ExecutionLease: Sendable, Hashable {
 /// Ownership of executions by lease, for several processes on one store (docs/SCALE-OUT.md).
 ///
 /// An execution is *claimable* when its status is `PENDING`, `RUNNING` or `WAITING` and it has
-/// no lease or only an expired one. A claim writes the owner row in the same transaction that
+/// only an expired (or released) lease, or is `PENDING` with no lease at all (queued). A
+/// `RUNNING` or `WAITING` execution with no lease row belongs to a process that does not lease
+/// (a one-shot `switchyard run`, or a store written before leases): `claimExecutions` leaves
+/// it alone, so a server never runs it beside that process; it is resumed by hand
+/// (`claimExecution`). A claim writes the owner row in the same transaction that
 /// found it claimable (Postgres: `SELECT … FOR UPDATE SKIP LOCKED`; SQLite: one write
 /// transaction), so two owners never both get it.
 ///
@@ -89,7 +93,8 @@ public protocol ExecutionLeasing: ExecutionStore {
     func renewLeases(owner: LeaseOwner, execIDs: [String], ttl: Duration) async throws -> Set<String>
 
     /// Gives up `owner`'s leases on `execIDs` (all of them with `nil`): a graceful stop, so
-    /// another owner may claim them at once instead of waiting for the expiry.
+    /// another owner may claim them at once instead of waiting for the expiry. A released lease
+    /// stays as a row with no owner that has expired, so the execution stays claimable.
     /// - Throws: `StoreError`.
     func releaseLeases(owner: LeaseOwner, execIDs: [String]?) async throws
 

@@ -44,7 +44,8 @@ extension SQLiteExecutionStore: ExecutionLeasing {
         return try await leaseWrite { db in
             let ids = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT w.exec_id FROM workflow_executions w LEFT JOIN execution_leases l ON l.exec_id = w.exec_id
-                WHERE w.status IN (\(Self.claimableStatuses)) AND (l.exec_id IS NULL OR l.expires_at <= ?)
+                WHERE w.status IN (\(Self.claimableStatuses))
+                  AND (l.exec_id IS NULL AND w.status = 'PENDING' OR l.expires_at <= ?)
                 ORDER BY w.created_at, w.rowid LIMIT ?
                 """), arguments: [Self.nowMilliseconds, limit])
             for id in ids { try Self.hold(id, owner: owner, ttl: ttl, db: db) }
@@ -82,14 +83,17 @@ extension SQLiteExecutionStore: ExecutionLeasing {
         }
     }
 
-    /// Deletes `owner`'s leases on `execIDs`, or all of them.
+    /// Gives up `owner`'s leases on `execIDs`, or all of them: each row loses its owner and
+    /// expires, so the execution stays claimable (a missing row would mark a non-leasing run).
     public func releaseLeases(owner: LeaseOwner, execIDs: [String]?) async throws {
         try await leaseWrite { db in
             guard let execIDs else {
-                try db.execute(sql: "DELETE FROM execution_leases WHERE owner = ?", arguments: [owner.id])
+                try db.execute(sql: "UPDATE execution_leases SET owner = '', expires_at = 0 WHERE owner = ?",
+                               arguments: [owner.id])
                 return
             }
-            let statement = try db.cachedStatement(sql: "DELETE FROM execution_leases WHERE exec_id = ? AND owner = ?")
+            let statement = try db.cachedStatement(
+                sql: "UPDATE execution_leases SET owner = '', expires_at = 0 WHERE exec_id = ? AND owner = ?")
             for id in execIDs { try statement.execute(arguments: [id, owner.id]) }
         }
     }
