@@ -57,7 +57,10 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Modules/SwitchyardEngine",
-            exclude: ["Store/SQLiteExecutionStore.swift"],  // the only file that needs GRDB
+            // The SQLite store's files, the only ones that need GRDB.
+            exclude: ["Store/SQLiteExecutionStore.swift", "Store/SQLiteExecutionStore+Leases.swift",
+                      "Store/SQLiteExecutionStore+Signals.swift", "Store/SQLiteGroupCommit.swift",
+                      "Store/SQLitePollingNotifier.swift"],
             swiftSettings: strict),
         .systemLibrary(name: "CLibFFI", path: "Modules/CLibFFI", pkgConfig: "libffi"),
         .target(name: "CFFI", dependencies: ["CLibFFI"], path: "Modules/CFFI"),

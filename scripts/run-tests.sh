@@ -34,7 +34,7 @@ EOF
 echo
 echo "================ test failures ================"
 # Each issue line, the detail lines under it (`↳ …`, expectation values), and crash reports.
-awk '/recorded an issue|Fatal error|Crash|signal code|exited with/ { print; detail = 6; next }
+awk '/recorded an issue|Fatal error|unexpected signal code/ { print; detail = 6; next }
      detail > 0 && $0 !~ /^(◇|✔|✘)/ { print; detail--; next } { detail = 0 }' \
     "$results/output.txt" | head -60
 if [ -z "$failed" ]; then

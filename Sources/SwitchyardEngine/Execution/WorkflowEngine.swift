@@ -114,9 +114,11 @@ public final class WorkflowEngine: Sendable {
                                             output: record.output ?? .emptyObject, error: record.error))
         }
         let workflow = try executionWorkflow(for: record)
+        // The lease first, then the checkpoints: a previous holder is fenced out from the claim
+        // on, so every task it recorded is read and none of them runs again.
+        try await claimForResume(record)
         var checkpoints: [String: TaskExecutionRecord] = [:]
         for task in try await store.tasks(workflowExecID: execID) { checkpoints[task.path] = task }
-        try await claimForResume(record)
         try await writeStore.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
         let run = ExecutionRun(engine: self, workflow: workflow, execID: execID, input: record.input,
                                checkpoints: checkpoints, observer: observer)
