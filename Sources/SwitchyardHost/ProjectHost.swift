@@ -21,7 +21,8 @@ import SwitchyardRuntime
 public final class ProjectHost: Sendable {
     /// How a host is opened.
     public struct Options: Sendable {
-        /// Where executions are recorded (default: `DIR/.switchyard/state.sqlite`).
+        /// Where executions are recorded (default: the project file's `store:`, else
+        /// `DIR/.switchyard/state.sqlite`).
         public var store: StoreSelection = .projectDefault
         /// Directories searched for adapter libraries before the default ones (relative ones
         /// against the current directory). An embedding host's own executable directory holds no
@@ -89,8 +90,11 @@ public final class ProjectHost: Sendable {
 
     /// Opens a project built in code (or loaded and then changed). Relative paths in it (the
     /// runtime entrypoint, adapter libraries, the default store) resolve against `project.directory`.
-    /// - Throws: with `.eager` loading, `HostError` `.store` or `.adapterLoad`.
+    /// - Throws: `HostError` `.projectConfig` for a malformed `store:`; with `.eager` loading,
+    ///   `.store` or `.adapterLoad`.
     public static func open(project: ProjectConfig, options: Options = Options()) async throws(HostError) -> ProjectHost {
+        var options = options
+        options.store = try options.store.resolved(for: project)
         let host = ProjectHost(project: project, options: options)
         guard options.loading == .eager else { return host }
         var failure: HostError?
@@ -111,7 +115,10 @@ public final class ProjectHost: Sendable {
     /// Parses and checks every project and workflow file in `directory` without loading
     /// anything, collecting every problem (`switchyard validate`).
     public static func validate(directory: String) -> ProjectValidation {
-        let (project, problems) = ProjectLoader.validate(directory: directory)
+        var (project, problems) = ProjectLoader.validate(directory: directory)
+        if let project {
+            do { _ = try StoreSelection.declared(in: project) } catch { problems.append(error) }
+        }
         return ProjectValidation(project: project, problems: problems)
     }
 

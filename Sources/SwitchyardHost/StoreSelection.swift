@@ -19,7 +19,8 @@ public struct StoreSelection: Sendable {
 
     let choice: Choice
 
-    /// The project's own SQLite file, `DIR/.switchyard/state.sqlite` (the CLI's store).
+    /// The project's own store: the one its project file names with `store:`, else its SQLite
+    /// file `DIR/.switchyard/state.sqlite` (the CLI's store).
     public static let projectDefault = StoreSelection(choice: .projectDefault)
 
     /// A SQLite file at `path` (created, with its directory, when missing).
@@ -52,7 +53,7 @@ public struct StoreSelection: Sendable {
     }
 
     /// What a command uses: `flag` (`--store`) if given, else `$SWITCHYARD_STORE` if set and not
-    /// empty, else the project's own SQLite file.
+    /// empty, else the project's own store (its `store:`, else its SQLite file).
     /// - Throws: `HostError` `.store` for a value `parse(_:)` refuses (naming where it came from).
     public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(HostError) -> StoreSelection {

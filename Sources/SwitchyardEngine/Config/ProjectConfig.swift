@@ -24,6 +24,10 @@ public struct ProjectConfig: Sendable {
     public var env: [String: String]
     /// `autoload:` as written; nil when the project file has none.
     public var autoload: AutoloadConfig?
+    /// `store:` as written: the execution store the project records in when neither `--store`
+    /// nor `$SWITCHYARD_STORE` names one (checked and resolved by the host; may hold a password,
+    /// so never print it); nil when the project file has none.
+    public var store: String?
     /// Every resource by kind and id: the project file's, the workflows', the autoloaded ones.
     public var resources = ResourceRegistry()
     /// What the loader skipped without failing (autoload files in non-strict mode), for

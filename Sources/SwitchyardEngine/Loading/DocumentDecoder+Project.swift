@@ -11,6 +11,7 @@ extension DocumentDecoder {
             version: string(root, "version") ?? "", directory: directory, file: file)
         project.env = environment(root, "env")
         project.models = array(root, "models")
+        project.store = string(root, "store")
         if let runtime = mapping(root, "runtime") {
             project.runtime = self.runtime(runtime)
             checkRuntimeEnvironment(runtime)

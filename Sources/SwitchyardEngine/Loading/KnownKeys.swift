@@ -14,7 +14,7 @@ enum KnownKeys {
         "name", "version", "description", "author", "workflows", "models", "schemas", "config",
         "runtime", "autoload", "tools", "memories", "monitoring", "CWD", "knowledge_bases",
         "embedders", "vector_dbs", "knowledge", "mcps", "cache",
-        "env", "adapters",  // Switchyard: project-wide env, C-ABI adapter libraries
+        "env", "adapters", "store",  // Switchyard: project-wide env, C-ABI adapter libraries, the execution store
     ]
     static let workflowSource: Set<String> = ["source"]
     static let autoload: Set<String> = ["enabled", "strict", "include", "exclude", "watch_enabled"]
