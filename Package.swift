@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // OTLP over HTTP only: the gRPC trait would add grpc-swift to every cold build.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // W3C trace ids and traceparent parsing for SwitchyardTelemetry's tracer; already in swift-otel's graph.
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         // The Postgres execution store (SwitchyardPostgres): PostgresClient, its pool, LISTEN/NOTIFY.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
@@ -152,6 +154,10 @@ let package = Package(
             dependencies: [
                 logging, tracing, otel,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // BatchedTracer's exporter posts with AsyncHTTPClient, ids from W3CTraceContext.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ],
             path: "Sources/SwitchyardTelemetry", swiftSettings: strict),
         .executableTarget(
@@ -169,6 +175,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardEngine", "SwitchyardAdapterHost", "SwitchyardRuntime", "SwitchyardFFI", "SwitchyardJSON",
                 "CFFI", "CBenchSupport", "SwitchyardServer", "SwitchyardIsolation", "SwitchyardTelemetry",
+                "SwitchyardPostgres",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -270,7 +277,8 @@ let package = Package(
         .testTarget(
             name: "SwitchyardCLITests",
             dependencies: [
-                "SwitchyardTestSupport", "SwitchyardJSON",
+                "SwitchyardTestSupport", "SwitchyardJSON", "SwitchyardTelemetry", logging, tracing,
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

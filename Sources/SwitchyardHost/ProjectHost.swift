@@ -128,6 +128,17 @@ public final class ProjectHost: Sendable {
     /// The keys of the adapters the project's tools use (`runtime`, `ffi`, `adapters:` ids), in load order.
     public var adapterKeys: [String] { adapters.keys }
 
+    /// Makes the engine lease the executions it starts or resumes (a one-shot `run`/`resume`):
+    /// renewed while they run, so a process that dies leaves them to a serving process (after
+    /// the lease's TTL) or to a `resume` on this host (at once), and a resume of an execution
+    /// another live process holds is refused. Nothing is claimed besides. A store that cannot
+    /// lease leaves the engine as it is.
+    /// - Throws: `HostError` `.store` when the store cannot be opened.
+    public func leaseOwnExecutions() throws(HostError) {
+        guard let leasing = try executionStore() as? any ExecutionLeasing else { return }
+        engine.takeOwnership(store: leasing, configuration: OwnershipConfiguration(recovers: false))
+    }
+
     /// The execution store, opening it now if it is not open yet.
     /// - Throws: `HostError` `.store` naming the file.
     public func executionStore() throws(HostError) -> any ExecutionStore { try store.store() }
@@ -145,6 +156,8 @@ public final class ProjectHost: Sendable {
             let started = Task { [engine, adapters, store] in
                 for execID in engine.runningExecutions { engine.cancel(execID: execID) }
                 await adapters.shutdown()
+                // Leases stop being renewed; any still held go back to other processes.
+                await engine.ownership?.stop(grace: .zero)
                 await store.close()
             }
             task = started

@@ -71,6 +71,12 @@ extension JSONValue {
         objectValue?[key]
     }
 
+    /// The element at `index` of an array; `nil` out of range or for a non-array.
+    public subscript(index: Int) -> JSONValue? {
+        guard let array = arrayValue, array.indices.contains(index) else { return nil }
+        return array[index]
+    }
+
     /// The JSON Schema type name of this value (`"integer"` for `.int`).
     public var typeName: String {
         switch self {

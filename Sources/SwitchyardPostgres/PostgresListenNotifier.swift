@@ -5,7 +5,8 @@ import SwitchyardEngine
 
 /// The notifier of a Postgres store shared by several processes: the store's own writes send
 /// `NOTIFY switchyard_events, 'KIND:EXEC_ID'` by trigger (migration 3: an execution reaching its
-/// final status, a stored signal), delivered at the write's commit, so a wake-up costs no second
+/// final status, a stored signal; migration 4: a task recorded, started or ended), delivered at
+/// the write's commit, so a wake-up costs no second
 /// write and a rolled-back write wakes nobody. One dedicated connection runs `LISTEN` on the
 /// channel, from the first subscription until `close()`, and hands each notification to this
 /// process's subscribers.

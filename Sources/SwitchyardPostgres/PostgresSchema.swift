@@ -97,6 +97,23 @@ enum PostgresSchema {
             """,
             "CREATE TRIGGER signals_stored AFTER INSERT ON signals FOR EACH ROW EXECUTE FUNCTION switchyard_notify_signal()",
         ],
+        // 4: NOTIFY `task:EXEC_ID` when a task is recorded or changes status (started, ended), so
+        // an event stream on another process wakes instead of polling (Postgres folds the
+        // NOTIFYs of one transaction with one payload into one).
+        [
+            """
+            CREATE FUNCTION switchyard_notify_task() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('switchyard_events', 'task:' || NEW.workflow_exec_id); RETURN NULL; END $$
+            """,
+            """
+            CREATE TRIGGER task_executions_recorded AFTER INSERT ON task_executions FOR EACH ROW
+            EXECUTE FUNCTION switchyard_notify_task()
+            """,
+            """
+            CREATE TRIGGER task_executions_status AFTER UPDATE OF status ON task_executions FOR EACH ROW
+            WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION switchyard_notify_task()
+            """,
+        ],
     ]
 
     /// The version this code writes.

@@ -8,8 +8,10 @@ import SwitchyardJSON
 ///
 /// An execution this server runs (or ran lately) streams from its `ExecutionEventHub` log: every
 /// task, progress and log event, numbered. Any other one (run by another process on the same
-/// store, or finished before this server started) streams from the store, read again every
-/// `pollInterval` until it ends: task starts and ends and the final status. `Last-Event-ID`
+/// store, or finished before this server started) streams from the store until it ends: task
+/// starts and ends and the final status, read again at each wake-up of the store's notifier (a
+/// task recorded or ended, the final status, in whichever process) and every `pollInterval`
+/// without one. `Last-Event-ID`
 /// resumes after that event. A comment line every `heartbeat` keeps proxies from closing an idle
 /// stream and lets the server see a client that left (the write fails), which releases its reader.
 struct ExecutionEventRoutes {
@@ -98,12 +100,24 @@ struct ExecutionEventRoutes {
         }
     }
 
-    /// Streams from the store: reads it again every `pollInterval`, sends the events not sent yet
-    /// (numbered on from `after`), ends once the execution has its final status.
+    /// Streams from the store: reads it again at each wake-up (the notifier's, the fallback
+    /// poll's, the heartbeat's), sends the events not sent yet (numbered on from `after`), ends
+    /// once the execution has its final status.
     private static func streamStore(_ store: any ExecutionStore, execID: String, after: Int, pollInterval: Duration,
                                     heartbeat: Duration, to writer: inout any ResponseBodyWriter) async throws {
+        var follower = StoredEventFollower(store: store, execID: execID, after: after, fallbackPoll: pollInterval)
+        // Twice a heartbeat: a keep-alive is then at most half a heartbeat late.
+        let beats = Task { [follower] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: heartbeat / 2)
+                follower.wake()
+            }
+        }
+        defer {
+            beats.cancel()
+            follower.close()
+        }
         try await writer.write(keepAlive)
-        var follower = StoredEventFollower(store: store, execID: execID, after: after)
         var lastWrite = ContinuousClock.now
         while true {
             guard let (text, finished) = try await follower.poll() else { return }
@@ -112,7 +126,7 @@ struct ExecutionEventRoutes {
                 lastWrite = .now
             }
             if finished { return }
-            try await Task.sleep(for: pollInterval)
+            guard await follower.waitForChange() else { return }
         }
     }
 }

@@ -27,14 +27,16 @@ public struct ServerLimits: Sendable, Equatable {
     /// How often an idle event stream (`GET …/events`) sends a comment line: keeps proxies from
     /// closing it and finds a client that left.
     public var eventHeartbeat: Duration
-    /// How often an event stream of an execution this server does not run reads the store again.
+    /// How often an event stream of an execution this server does not run reads the store again
+    /// when no wake-up came from the store's notifier: a safety net, since each task start and end
+    /// and the final status wake the stream (a store without a notifier is read every 250 ms).
     public var eventPollInterval: Duration
 
     /// Creates limits; the defaults are those of `switchyard serve`.
     public init(headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
                 idleTimeout: Duration = .seconds(30), maxConnections: Int = ServerLimits.defaultMaxConnections,
                 maxExecutions: Int = 64, backlog: Int = 256, retryAfterSeconds: Int = 1,
-                eventHeartbeat: Duration = ServerLimits.defaultEventHeartbeat, eventPollInterval: Duration = .milliseconds(250)) {
+                eventHeartbeat: Duration = ServerLimits.defaultEventHeartbeat, eventPollInterval: Duration = .seconds(5)) {
         self.eventHeartbeat = eventHeartbeat
         self.eventPollInterval = eventPollInterval
         self.headerTimeout = headerTimeout

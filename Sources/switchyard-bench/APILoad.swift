@@ -122,9 +122,10 @@ final class ServeProcess {
     let process = Process()
     let port: Int
 
-    init(executable: String, project: String) throws {
+    /// - Parameter options: more `serve` options (a store, lease timings, limits).
+    init(executable: String, project: String, options: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--project", project, "--port", "0"]
+        process.arguments = ["serve", "--project", project, "--port", "0"] + options
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -4,7 +4,7 @@ import SwitchyardAdapterHost
 
 /// The benchmark suites docs/CLI.md names.
 enum BenchSuite: String, CaseIterable {
-    case ffi, bun, engine, api, peers
+    case ffi, bun, engine, api, peers, scaleout
 
     /// The directory holding the built executables and adapter libraries.
     static var binDirectory: String {
@@ -35,6 +35,7 @@ enum BenchSuite: String, CaseIterable {
             await textkit.shutdown()
             return figures
         case .peers: return try await PeerBench.run(binDirectory: Self.binDirectory)
+        case .scaleout: return try await ScaleOutBench.run(binDirectory: Self.binDirectory)
         }
     }
 }

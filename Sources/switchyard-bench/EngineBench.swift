@@ -45,6 +45,7 @@ enum EngineBench {
             workflows:
               - source: bench.yaml
               - source: bench_sequential.yaml
+              - source: bench_one.yaml
             tools:
               - id: \(toolID)\(adapterLine)\(adapterEntry)
             """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
@@ -62,30 +63,51 @@ enum EngineBench {
                       with: \(input.jsonString)
                 """.write(toFile: directory + "/\(id).yaml", atomically: true, encoding: .utf8)
         }
+        try """
+            id: bench_one
+            tasks:
+              - id: only
+                tool: \(toolID)
+                with: \(input.jsonString)
+            """.write(toFile: directory + "/bench_one.yaml", atomically: true, encoding: .utf8)
         let project = try ProjectLoader.load(directory: directory)
         let store = try SQLiteExecutionStore(path: directory + "/.switchyard/state.sqlite")
         let engine = WorkflowEngine(project: project, adapters: adapters, store: store)
         let items = JSONValue.array((0..<itemCount).map { .int(Int64($0)) })
         var figures = ["tool_call_us": toolCallMicros]
         for (workflowID, figure) in [("bench", "task_overhead_us"), ("bench_sequential", "task_overhead_sequential_us")] {
-            _ = try await engine.run(workflowID: workflowID, input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
-            var result: WorkflowResult?
-            let whole = try await clock.measure {
-                result = try await engine.run(workflowID: workflowID, input: ["items": items])
-            }
-            guard result?.status == .success else {
-                throw ToolError(.toolError, "the bench workflow ended \(result?.status.rawValue ?? "?"): "
-                                + (result?.error?.jsonString ?? ""), toolID: toolID)
-            }
-            figures[figure] = whole.seconds * 1e6 / Double(itemCount) - toolCallMicros
+            figures[figure] = try await overhead(engine: engine, workflowID: workflowID, items: items,
+                                                 toolCallMicros: toolCallMicros)
         }
+        figures["claim_to_start_ms"] = try await StoreBench.claimToStartMillis(project: project, adapters: adapters, store: store)
+        figures.merge(try await StoreBench.postgresFigures(project: project, adapters: adapters, items: items,
+                                                           toolCallMicros: toolCallMicros)) { $1 }
         figures.merge(try await ObservedEngineBench.measure(engine: engine, items: items,
                                                             toolCallMicros: toolCallMicros)) { $1 }
         return figures
     }
 }
 
-private extension Duration {
+extension EngineBench {
+    /// µs per task of `workflowID` over `items` beyond the bare tool call, after a 20-item warm-up.
+    static func overhead(engine: WorkflowEngine, workflowID: String, items: JSONValue,
+                         toolCallMicros: Double) async throws -> Double {
+        let count = items.arrayValue?.count ?? 0
+        _ = try await engine.run(workflowID: workflowID, input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
+        var result: WorkflowResult?
+        let whole = try await ContinuousClock().measure {
+            result = try await engine.run(workflowID: workflowID, input: ["items": items])
+        }
+        guard result?.status == .success else {
+            throw ToolError(.toolError, "the bench workflow \(workflowID) ended \(result?.status.rawValue ?? "?"): "
+                            + (result?.error?.jsonString ?? ""), toolID: workflowID)
+        }
+        return whole.seconds * 1e6 / Double(count) - toolCallMicros
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
     var seconds: Double {
         let (whole, atto) = components
         return Double(whole) + Double(atto) / 1e18

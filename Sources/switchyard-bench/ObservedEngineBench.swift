@@ -8,6 +8,7 @@ import Synchronization
 import SwitchyardEngine
 import SwitchyardJSON
 import SwitchyardServer
+import SwitchyardTelemetry
 import Tracing
 
 /// The issue-12 condition: `task_overhead_us` with metrics and tracing on stays within 15% of
@@ -15,31 +16,43 @@ import Tracing
 /// bootstrapped once per process, and the bench runs its suites several times in one process,
 /// so both are bootstrapped once with backends that can be switched: off, they hand out no-op
 /// metric handlers and spans (what an un-bootstrapped process gets); on, a Prometheus registry
-/// and swift-otel's tracer (batching span processor, OTLP/HTTP to an unreachable loopback port).
+/// and one of two tracers, each exporting OTLP/HTTP to `$SWITCHYARD_BENCH_OTLP_ENDPOINT` (else
+/// an unreachable loopback port): the tracer `switchyard` bootstraps (`BatchedTracer`) and
+/// swift-otel's (batching span processor), which it bootstraps for what only swift-otel has.
 enum ObservedEngineBench {
-    /// `task_overhead_observed_us` (the `bench` workflow again, metrics and tracing on),
+    /// `task_overhead_observed_us` (the `bench` workflow again, metrics and `BatchedTracer` on),
+    /// `task_overhead_swift_otel_us` (metrics and swift-otel's tracer on),
     /// `task_overhead_metrics_us` (metrics on, tracing off) and `task_overhead_unobserved_us`
     /// (both off), each measured by the same function and alternated over `rounds` rounds so a
-    /// noisy neighbour hits all three alike; medians, and the ratios to the unobserved median.
+    /// noisy neighbour hits all four alike; medians, and the ratios to the unobserved median.
     /// (`task_overhead_us`, measured once before, is not the comparator: its first run in a
     /// process pays warm-up the later ones do not.)
     static func measure(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double,
                         rounds: Int = 5) async throws -> [String: Double] {
         let switches = try Switches.shared
-        defer { switches.set(metrics: false, tracing: false) }
-        var off: [Double] = [], metricsOnly: [Double] = [], observed: [Double] = []
+        defer { switches.set(metrics: false, tracer: nil) }
+        let arms: [(figure: String, ratio: String?, metrics: Bool, tracer: Switches.TracerArm?)] = [
+            ("task_overhead_unobserved_us", nil, false, nil),
+            ("task_overhead_metrics_us", "metrics_overhead_ratio", true, nil),
+            ("task_overhead_observed_us", "observed_overhead_ratio", true, .batched),
+            ("task_overhead_swift_otel_us", "swift_otel_overhead_ratio", true, .swiftOTel),
+        ]
+        var samples = Array(repeating: [Double](), count: arms.count)
         for _ in 0..<rounds {
-            switches.set(metrics: false, tracing: false)
-            off.append(try await overhead(engine: engine, items: items, toolCallMicros: toolCallMicros))
-            switches.set(metrics: true, tracing: false)
-            metricsOnly.append(try await overhead(engine: engine, items: items, toolCallMicros: toolCallMicros))
-            switches.set(metrics: true, tracing: true)
-            observed.append(try await overhead(engine: engine, items: items, toolCallMicros: toolCallMicros))
+            for (index, arm) in arms.enumerated() {
+                switches.set(metrics: arm.metrics, tracer: arm.tracer)
+                samples[index].append(try await EngineBench.overhead(engine: engine, workflowID: "bench", items: items,
+                                                                     toolCallMicros: toolCallMicros))
+            }
         }
-        let offMedian = median(off), metricsMedian = median(metricsOnly), observedMedian = median(observed)
-        return ["task_overhead_unobserved_us": offMedian,
-                "task_overhead_metrics_us": metricsMedian, "metrics_overhead_ratio": metricsMedian / offMedian,
-                "task_overhead_observed_us": observedMedian, "observed_overhead_ratio": observedMedian / offMedian]
+        let offMedian = median(samples[0])
+        var figures: [String: Double] = [:]
+        for (index, arm) in arms.enumerated() {
+            let value = median(samples[index])
+            figures[arm.figure] = value
+            if let ratio = arm.ratio { figures[ratio] = value / offMedian }
+        }
+        return figures
     }
 
     private static func median(_ values: [Double]) -> Double {
@@ -48,29 +61,15 @@ enum ObservedEngineBench {
             : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    /// µs per task of the `bench` workflow beyond the bare tool call, after a short warm-up.
-    private static func overhead(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double) async throws -> Double {
-        _ = try await engine.run(workflowID: "bench", input: ["items": .array(Array(items.arrayValue!.prefix(20)))])
-        var result: WorkflowResult?
-        let whole = try await ContinuousClock().measure {
-            result = try await engine.run(workflowID: "bench", input: ["items": items])
-        }
-        guard result?.status == .success else {
-            throw BenchFailure("the observed bench workflow ended \(result?.status.rawValue ?? "?")")
-        }
-        let (seconds, attoseconds) = whole.components
-        return (Double(seconds) + Double(attoseconds) / 1e18) * 1e6 / Double(items.arrayValue!.count) - toolCallMicros
-    }
-
-    struct BenchFailure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
     /// The process-wide switchable backends, bootstrapped on first use.
     final class Switches: Sendable {
         let metrics: SwitchableMetricsFactory
         let tracer: SwitchableTracer
+        /// `BatchedTracer`'s exporter, running for the life of the process.
+        private let batchedSession: TracingSession
+
+        /// The tracers a round can switch on, in `SwitchableTracer`'s order.
+        enum TracerArm: Int { case batched = 0, swiftOTel = 1 }
 
         private init() throws {
             metrics = SwitchableMetricsFactory(SwitchyardPrometheus.factory(registry: PrometheusCollectorRegistry()))
@@ -80,14 +79,19 @@ enum ObservedEngineBench {
             configuration.metrics.enabled = false
             configuration.traces.exporter = .otlp
             // A collector given by $SWITCHYARD_BENCH_OTLP_ENDPOINT, else an unreachable loopback port.
-            configuration.traces.otlpExporter.endpoint = ProcessInfo.processInfo.environment["SWITCHYARD_BENCH_OTLP_ENDPOINT"]
+            let endpoint = ProcessInfo.processInfo.environment["SWITCHYARD_BENCH_OTLP_ENDPOINT"]
                 ?? "http://127.0.0.1:9/v1/traces"
-            configuration.diagnosticLogger = .custom(Logger(label: "bench.otel") { _ in SwiftLogNoOpLogHandler() })
-            let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
-            self.tracer = SwitchableTracer(tracer)
-            let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "bench.otel") { _ in
-                SwiftLogNoOpLogHandler()
-            }))
+            configuration.traces.otlpExporter.endpoint = endpoint
+            let silent = Logger(label: "bench.otel") { _ in SwiftLogNoOpLogHandler() }
+            configuration.diagnosticLogger = .custom(silent)
+            let (swiftOTel, service) = try OTel.makeTracingBackend(configuration: configuration)
+            var settings = OTLPTraceSettings()
+            settings.endpoint = endpoint
+            settings.resourceAttributes["service.name"] = "switchyard-bench"
+            let (batched, session) = TracingBootstrap.makeBatchedTracer(settings: settings, logger: silent)
+            batchedSession = session
+            self.tracer = SwitchableTracer([batched, swiftOTel])
+            let group = ServiceGroup(configuration: .init(services: [service], logger: silent))
             Task { try? await group.run() }
             MetricsSystem.bootstrap(metrics)
             InstrumentationSystem.bootstrap(self.tracer)
@@ -96,9 +100,9 @@ enum ObservedEngineBench {
         private static let made = Result { try Switches() }
         static var shared: Switches { get throws { try made.get() } }
 
-        func set(metrics metricsOn: Bool, tracing tracingOn: Bool) {
+        func set(metrics metricsOn: Bool, tracer arm: TracerArm?) {
             metrics.isOn.store(metricsOn, ordering: .releasing)
-            tracer.isOn.store(tracingOn, ordering: .releasing)
+            tracer.active.store(arm?.rawValue ?? -1, ordering: .releasing)
             // Metric objects made while off were no-ops: make them again.
             SwitchyardMetrics.factoryChanged()
         }

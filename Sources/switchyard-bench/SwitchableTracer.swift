@@ -1,41 +1,54 @@
 import Synchronization
 import Tracing
 
-/// A tracer that starts real spans (through `base`) while on and no-op spans while off.
+/// A tracer that starts real spans through one of its `bases` (the one `active` names) and
+/// no-op spans while `active` is negative.
 final class SwitchableTracer: Tracer, Sendable {
-    let isOn = Atomic<Bool>(false)
-    private let base: any Tracer
-    private let startOn: @Sendable (String, ServiceContext, SpanKind, String, String, UInt) -> any Tracing.Span
+    /// The index of the base that starts spans; negative: none (no-op spans).
+    let active = Atomic<Int>(-1)
+    private let bases: [Base]
 
-    init<Base: Tracer>(_ base: Base) {
-        self.base = base
-        self.startOn = { name, context, kind, function, file, line in
-            base.startSpan(name, context: context, ofKind: kind, at: DefaultTracerClock.now,
-                           function: function, file: file, line: line)
-        }
+    /// A tracer to switch between, its span starts and propagation type-erased.
+    private struct Base: Sendable {
+        let start: @Sendable (String, ServiceContext, SpanKind, String, String, UInt) -> any Tracing.Span
+        let tracer: any Tracer
+    }
+
+    init(_ tracers: [any Tracer]) {
+        bases = tracers.map { Self.base($0) }
+    }
+
+    private static func base<T: Tracer>(_ tracer: T) -> Base {
+        Base(start: { name, context, kind, function, file, line in
+            tracer.startSpan(name, context: context, ofKind: kind, at: DefaultTracerClock.now,
+                             function: function, file: file, line: line)
+        }, tracer: tracer)
+    }
+
+    private var base: Base? {
+        let index = active.load(ordering: .acquiring)
+        return bases.indices.contains(index) ? bases[index] : nil
     }
 
     func startSpan<Instant: TracerInstant>(
         _ operationName: String, context: @autoclosure () -> ServiceContext, ofKind kind: SpanKind,
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> SwitchedSpan {
-        guard isOn.load(ordering: .acquiring) else {
-            return .off(NoOpTracer.NoOpSpan(context: context()))
-        }
-        return .on(startOn(operationName, context(), kind, function, fileID, line))
+        guard let base else { return .off(NoOpTracer.NoOpSpan(context: context())) }
+        return .on(base.start(operationName, context(), kind, function, fileID, line))
     }
 
-    /// Spans are flushed by the batching processor on its own schedule.
+    /// Spans are flushed by the batching processors on their own schedule.
     func forceFlush() {}
 
     func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
         where Extract.Carrier == Carrier {
-        base.extract(carrier, into: &context, using: extractor)
+        (base ?? bases.first)?.tracer.extract(carrier, into: &context, using: extractor)
     }
 
     func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
         where Inject.Carrier == Carrier {
-        base.inject(context, into: &carrier, using: injector)
+        (base ?? bases.first)?.tracer.inject(context, into: &carrier, using: injector)
     }
 }
 

@@ -34,8 +34,8 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
     static let reconnects = 3
     /// Where `serve` listens by default.
     static let defaultServer = "http://127.0.0.1:5001"
-    /// How often the store is read again in store mode.
-    static let storePollInterval = Duration.milliseconds(100)
+    /// How often the store is read again in store mode without a wake-up from its notifier.
+    static let storeFallbackPoll = Duration.seconds(1)
 
     func run() async throws {
         let final: JSONValue
@@ -60,7 +60,9 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
 
     /// Follows the project's store until the final status; answers the final event's data.
     private func followStore(of directory: String) async throws -> JSONValue {
-        var follower = StoredEventFollower(store: try openStore(directory), execID: execID)
+        var follower = StoredEventFollower(store: try openStore(directory), execID: execID,
+                                           fallbackPoll: Self.storeFallbackPoll)
+        defer { follower.close() }
         var reader = EventStreamReader()
         while true {
             guard let (text, _) = try await follower.poll() else {
@@ -71,7 +73,7 @@ struct ExecutionsWatchCommand: AsyncParsableCommand {
                 print(event)
                 if event.type == "execution_finished" { return event.data }
             }
-            try await Task.sleep(for: Self.storePollInterval)
+            guard await follower.waitForChange() else { throw CancellationError() }
         }
     }
 

@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections the kernel queues before they are accepted.")
     var backlog: Int = 256
 
+    @Option(help: "How often an event stream of an execution another process runs reads the store when no wake-up came from the store's notifier (a safety net).")
+    var eventFallbackPoll: String = "5s"
+
     @OptionGroup var metricsOptions: MetricsOptions
 
     @OptionGroup(title: "Leases and recovery (docs/SCALE-OUT.md)") var scaleOut: ScaleOutOptions
@@ -120,6 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
             idleTimeout: try duration(idleTimeout, "--idle-timeout"),
             maxConnections: try count(maxConnections ?? ServerLimits.defaultMaxConnections, "--max-connections"),
             maxExecutions: try count(maxExecutions, "--max-executions"),
-            backlog: try count(backlog, "--backlog"))
+            backlog: try count(backlog, "--backlog"),
+            eventPollInterval: try duration(eventFallbackPoll, "--event-fallback-poll"))
     }
 }

@@ -17,6 +17,7 @@ struct WorkflowSession {
         let signals = InterruptSignals()
         let host = try await ProjectHost.openForCommand(project, store: store)
         let workflow = host.project.workflow(workflowID)
+        try await Self.leaseExecutions(host)
         let view = RunDisplay(mode: display.mode(), workflowID: workflowID, topLevelTotal: workflow?.tasks.count)
         let handle: ExecutionHandle
         do {
@@ -41,6 +42,7 @@ struct WorkflowSession {
     func resume(execID: String) async throws {
         let signals = InterruptSignals()
         let host = try await ProjectHost.openForCommand(project, store: store)
+        try await Self.leaseExecutions(host)
         // The record names the workflow (unknown ids are left to `resume`, which says so).
         let record = try? await host.executionStore().workflow(execID: execID)
         let workflow = record.flatMap { host.project.workflow($0.workflowID) }
@@ -108,6 +110,14 @@ struct WorkflowSession {
     static func checkEntrypoint(_ project: ProjectConfig) throws {
         if let problem = ProjectHost.entrypointProblems(project).first {
             throw CommandFailure(line: "error: \(problem)", exitCode: 2, kind: HostError.Code.projectConfig.rawValue)
+        }
+    }
+
+    /// The execution is leased while this process runs it (docs/SCALE-OUT.md).
+    private static func leaseExecutions(_ host: ProjectHost) async throws {
+        do throws(HostError) { try host.leaseOwnExecutions() } catch {
+            await host.shutdown()
+            throw WorkflowReport.failure(error, flag: "--store")
         }
     }
 

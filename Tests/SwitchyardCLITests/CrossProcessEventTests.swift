@@ -6,8 +6,9 @@ import SwitchyardTestSupport
 /// Two real `switchyard serve` processes on one store behave as one (docs/SCALE-OUT.md,
 /// cross-process events): a signal posted to one reaches the wait task the other holds; a wait
 /// on one for an execution the other runs answers with its result; a signal posted while no
-/// process holds the execution is stored and taken when it resumes. On SQLite always; on
-/// Postgres when `$SWITCHYARD_TEST_POSTGRES_URL` is set.
+/// process holds the execution is stored and taken when it resumes; an event stream on one shows
+/// the tasks the other runs as they start and end, woken by the store's notifier. On SQLite
+/// always; on Postgres when `$SWITCHYARD_TEST_POSTGRES_URL` is set.
 @Suite(.slow, .tags(.slow), .timeLimit(.minutes(2)))
 struct CrossProcessEventTests {
     static let workflow = """
@@ -24,6 +25,22 @@ struct CrossProcessEventTests {
             outputs: {who: "{{ .tasks.hold.output.signal.payload.who }}"}
         outputs:
           who: "{{ .tasks.done.output.who }}"
+        """
+
+    /// Two waits in a row: the execution stays open between the steps of the event-stream test.
+    static let steps = """
+        id: wf
+        tasks:
+          - id: first
+            type: wait
+            wait_for: one
+            timeout: 90s
+            on_success: {next: second}
+          - id: second
+            type: wait
+            wait_for: two
+            timeout: 90s
+            final: true
         """
 
     /// `--store URL` for the Postgres runs; nil (and the test skipped) without a server.
@@ -97,6 +114,45 @@ struct CrossProcessEventTests {
         #expect(unknown.status == 404)
         #expect(first.stop() == 0)
         #expect(second.stop() == 0)
+    }
+
+    /// The stream on the watcher reads the store once at its start; the fallback poll and the
+    /// heartbeat (which also reads) are an hour, so every later event it shows came from a
+    /// wake-up of the store's notifier: a task ending and the next one starting (the execution
+    /// still open), then the final status. Without the wake-ups the stream stalls and its read
+    /// times out (checked: listening for `finished` only fails both backends).
+    @Test(arguments: ["sqlite", "postgres"])
+    func anEventStreamOnOneProcessShowsLiveTheTasksTheOtherRuns(backend: String) async throws {
+        guard let store = Self.storeArguments(backend) else { return }
+        let directory = try EngineCommandTests.project(Self.steps)
+        let quiet = store + ["--event-fallback-poll", "1h"]
+        let runner = try APIServerHarness(projectDirectory: directory, arguments: quiet)
+        let watcher = try APIServerHarness(projectDirectory: directory, arguments: quiet,
+                                           environment: ["SWITCHYARD_EVENT_HEARTBEAT": "1h"])
+        let started = try await runner.request(.POST, "/api/v0/workflows/wf/executions", body: ["input": [:]])
+        let execID = try #require(started.envelope["data"]?["exec_id"]?.stringValue, "\(started.envelope)")
+        _ = try await runner.waitForExecution(execID) { $0["status"] == "WAITING" }
+        var stream = try await EventStreamClient(port: watcher.port, execID: execID)
+        #expect(stream.status == 200)
+        let opening = try await stream.events { $0.type == "task_started" && $0.data["path"] == "first" }
+        #expect(opening.last?.data["exec_id"] == .string(execID))
+        func send(_ name: String) async throws {
+            let sent = try await runner.request(.POST, "/api/v0/executions/workflows/\(execID)/signals",
+                                                body: ["signal_name": .string(name), "payload": [:]])
+            #expect(sent.status == 202, "\(sent.envelope)")
+        }
+        try await send("one")
+        let step = try await stream.events { $0.type == "task_started" && $0.data["path"] == "second" }
+        #expect(step.map(\.type) == ["task_finished", "task_started"], "\(step)")
+        #expect(step.first?.data["path"] == "first")
+        try await send("two")
+        let rest = try await stream.all()
+        #expect(rest.map(\.type) == ["task_finished", "execution_finished"], "\(rest)")
+        #expect(rest.last?.data["status"] == "SUCCESS")
+        let events = opening + step + rest
+        #expect(events.map(\.id) == Array(1...events.count))
+        #expect(runner.stop() == 0)
+        #expect(watcher.stop() == 0)
     }
 
     @Test(arguments: ["sqlite", "postgres"])

@@ -73,9 +73,42 @@ final class OTLPReceiver: @unchecked Sendable {
     /// The requests received so far, oldest first.
     var requests: [ReceivedRequest] { lock.withLock { received } }
 
-    /// Every span received so far, decoded from the OTLP/JSON bodies.
+    /// Every span received so far, decoded from the OTLP/JSON bodies, and from OTLP/protobuf
+    /// ones by opentelemetry-proto's generated messages (`scripts/setup.sh` installs them).
     func spans() throws -> [ReceivedSpan] {
-        try requests.map(\.body).flatMap(Self.decode)
+        try requests.flatMap { request in
+            guard request.headers["content-type"] == "application/x-protobuf" else { return try Self.decode(request.body) }
+            return try Self.decode(try Self.protobufAsJSON(request.body))
+        }
+    }
+
+    /// `body`, an `ExportTraceServiceRequest` in binary protobuf, as protobuf's JSON mapping.
+    static func protobufAsJSON(_ body: [UInt8]) throws -> [UInt8] {
+        let script = """
+            import sys
+            from google.protobuf.json_format import MessageToJson
+            from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+            request = ExportTraceServiceRequest()
+            request.ParseFromString(sys.stdin.buffer.read())
+            print(MessageToJson(request))
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        python.standardInput = input
+        python.standardOutput = output
+        python.standardError = errors
+        try python.run()
+        input.fileHandleForWriting.write(Data(body))
+        try input.fileHandleForWriting.close()
+        let json = output.fileHandleForReading.readDataToEndOfFile()
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        guard python.terminationStatus == 0 else {
+            throw ReceiverError("opentelemetry-proto could not decode a \(body.count)-byte export: \(problem)")
+        }
+        return Array(json)
     }
 
     private func acceptLoop() {

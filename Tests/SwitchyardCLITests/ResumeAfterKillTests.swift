@@ -11,20 +11,9 @@ struct ResumeAfterKillTests {
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/resume").path
 
     @Test func killDashNineThenResumeRunsNoCompletedToolAgain() throws {
-        let directory = TemporaryDirectory.make("switchyard-resume")
-       try FileManager.default.copyItem(atPath: Self.fixtures, toPath: directory)
-        let log = directory + "/executions.log", release = directory + "/release"
-        let marker = UUID().uuidString
-        let input = JSONValue.object(["log": .string(log), "release": .string(release)]).jsonString
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: EngineCommandTests.binary)
-        process.arguments = ["run", "wf", "--project", directory, "--input", input, "--json"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWITCHYARD_TEST_MARKER": marker]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let gateReached = Self.waitUntil(seconds: 30) { Self.lines(log).contains("gate") }
+        let run = try GatedRun()
+        let process = run.process, directory = run.directory, log = run.log, release = run.release, marker = run.marker
+        let gateReached = run.waitForGate()
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(gateReached)

@@ -123,6 +123,30 @@ struct ScaleOutCrashTests {
         #expect(ResumeAfterKillTests.waitUntil(seconds: 10) { cluster.leftovers.isEmpty }, "\(cluster.leftovers)")
     }
 
+    /// The tasks the Postgres store recorded SUCCESS for, per execution of `ids`, in one query
+    /// (`psql`, which Debian's `postgresql` installs): fast enough to read all 300 executions
+    /// before a killed process's 2 s leases run out.
+    static func postgresCheckpoints(_ ids: [String], url: String) throws -> [String: Set<String>] {
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", url, "-At", "-F", "\t", "-c",
+                          "SELECT workflow_exec_id, task_id FROM task_executions WHERE status = 'SUCCESS'"]
+        let output = Pipe()
+        psql.standardOutput = output
+        try psql.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0, "psql failed")
+        let wanted = Set(ids)
+        var done = Dictionary(uniqueKeysWithValues: ids.map { ($0, Set<String>()) })
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t").map(String.init)
+            guard fields.count == 2, wanted.contains(fields[0]) else { continue }
+            done[fields[0], default: []].insert(fields[1])
+        }
+        return done
+    }
+
     /// Issue #11's test: three processes on one Postgres database, 300 executions, one SIGKILL,
     /// one graceful stop. Needs `$SWITCHYARD_TEST_POSTGRES_URL` and `serve --store`.
     @Test func postgresThreeProcessesOneKilledOneStoppedEveryExecutionOnce() async throws {
@@ -144,8 +168,13 @@ struct ScaleOutCrashTests {
         #expect(ResumeAfterKillTests.waitUntil(seconds: 120) { cluster.totalLines >= 200 })
         kill(servers[0].process.processIdentifier, SIGKILL)
         servers[0].process.waitUntilExit()
+        // Read at once, before the killed process's leases expire: what it checkpointed is what it
+        // left, and a step checkpointed by then (anywhere) must not run again.
+        let checkpointed = try Self.postgresCheckpoints(ids, url: url)
+        #expect(checkpointed.values.contains { !$0.isEmpty && $0.count < Self.steps.count },
+                "no execution was mid-run at the kill: \(checkpointed.values.map(\.count))")
         #expect(servers[1].stop() == 0)
-        try await Self.expectExactlyOnce(ids, cluster: cluster, checkpointed: [:], server: servers[2])
+        try await Self.expectExactlyOnce(ids, cluster: cluster, checkpointed: checkpointed, server: servers[2])
         #expect(servers[2].stop() == 0)
         #expect(ResumeAfterKillTests.waitUntil(seconds: 10) { cluster.leftovers.isEmpty }, "\(cluster.leftovers)")
     }

@@ -103,12 +103,20 @@ struct TracingCommandTests {
                 == "00-\(execution.traceID)-\(innerTool.spanID)-01", "output: \(output)", sourceLocation: sourceLocation)
     }
 
-    @Test func runExportsOneTraceOfExecutionTaskAndToolSpans() throws {
+    /// Both tracers `switchyard` can bootstrap, in both OTLP/HTTP encodings (the protobuf one
+    /// decoded by opentelemetry-proto's own messages).
+    @Test(arguments: [("switchyard", "http/json"), ("switchyard", "http/protobuf"),
+                      ("swift-otel", "http/json"), ("swift-otel", "http/protobuf")])
+    func runExportsOneTraceOfExecutionTaskAndToolSpans(tracer: String, wireProtocol: String) throws {
         let receiver = try OTLPReceiver()
         defer { receiver.stop() }
+        let variables = Self.exporting(to: receiver).merging(
+            ["SWITCHYARD_TRACER": tracer, "OTEL_EXPORTER_OTLP_PROTOCOL": wireProtocol]) { $1 }
         let result = try Self.run(["run", "wf", "--project", try Self.project(), "--json"],
-                                  environment: Self.environment(Self.exporting(to: receiver)))
+                                  environment: Self.environment(variables))
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        let contentType = wireProtocol == "http/json" ? "application/json" : "application/x-protobuf"
+        #expect(receiver.requests.allSatisfy { $0.headers["content-type"] == contentType })
         // `run` flushes before it exits: everything is here already.
         let spans = try receiver.spans()
         #expect(Set(spans.map(\.traceID)).count == 1, "\(spans)")
@@ -133,6 +141,19 @@ struct TracingCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("OTEL_EXPORTER_OTLP_PROTOCOL"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("grpc"))
+    }
+
+    @Test func anUnknownTracerOrOneThatCannotHonourAVariableIsAUsageError() throws {
+        let endpoint = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"]
+        let unknown = try Self.run(["run", "wf", "--project", try Self.project()],
+                                   environment: Self.environment(endpoint.merging(["SWITCHYARD_TRACER": "jaeger"]) { $1 }))
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("SWITCHYARD_TRACER"), "stderr: \(unknown.stderr)")
+        #expect(unknown.stderr.contains("jaeger"))
+        let conflicting = try Self.run(["run", "wf", "--project", try Self.project()], environment: Self.environment(
+            endpoint.merging(["SWITCHYARD_TRACER": "switchyard", "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip"]) { $1 }))
+        #expect(conflicting.status == 2)
+        #expect(conflicting.stderr.contains("OTEL_EXPORTER_OTLP_COMPRESSION"), "stderr: \(conflicting.stderr)")
     }
 
     @Test func serveMakesTheExecutionSpanAChildOfTheCallersTraceparent() async throws {

@@ -13,8 +13,10 @@ extension ExecutionRun {
     func runTraced(timeout: Duration?) async -> WorkflowResult {
         await withSpan("workflow \(workflow.executionWorkflowID)", ofKind: .internal) { span in
             if span.isRecording {
-                span.attributes[TraceAttribute.execID] = execID
-                span.attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
+                span.updateAttributes { attributes in
+                    attributes[TraceAttribute.execID] = execID
+                    attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
+                }
             }
             let result = await run(timeout: timeout)
             if span.isRecording {
@@ -35,12 +37,15 @@ extension ExecutionRun {
                       _ body: () async throws -> Attempt) async throws -> Attempt {
         try await withSpan("task \(id)", ofKind: .internal) { span in
             if span.isRecording {
-                span.attributes[TraceAttribute.execID] = execID
-                span.attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
-                span.attributes[TraceAttribute.taskID] = id
-                span.attributes[TraceAttribute.taskPath] = path
-                span.attributes[TraceAttribute.taskType] = task.config.type.rawValue
-                span.attributes[TraceAttribute.taskExecID] = taskExecID
+                // One read and one write of the span's attributes, not one of each per attribute.
+                span.updateAttributes { attributes in
+                    attributes[TraceAttribute.execID] = execID
+                    attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
+                    attributes[TraceAttribute.taskID] = id
+                    attributes[TraceAttribute.taskPath] = path
+                    attributes[TraceAttribute.taskType] = task.config.type.rawValue
+                    attributes[TraceAttribute.taskExecID] = taskExecID
+                }
             }
             do {
                 let attempt = try await body()
@@ -88,12 +93,14 @@ package struct TracedToolCall {
     package func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
         try await withSpan("execute_tool \(tool.id)", ofKind: .internal) { span in
             guard span.isRecording else { return try await adapter.run(request, onEvent: onEvent) }
-            if let execID { span.attributes[TraceAttribute.execID] = execID }
-            if let taskID { span.attributes[TraceAttribute.taskID] = taskID }
-            span.attributes[TraceAttribute.toolID] = tool.id
-            span.attributes[TraceAttribute.toolName] = tool.id
-            span.attributes[TraceAttribute.operationName] = "execute_tool"
-            span.attributes[TraceAttribute.adapter] = tool.adapterKey
+            span.updateAttributes { attributes in
+                if let execID { attributes[TraceAttribute.execID] = execID }
+                if let taskID { attributes[TraceAttribute.taskID] = taskID }
+                attributes[TraceAttribute.toolID] = tool.id
+                attributes[TraceAttribute.toolName] = tool.id
+                attributes[TraceAttribute.operationName] = "execute_tool"
+                attributes[TraceAttribute.adapter] = tool.adapterKey
+            }
             var traced = request
             InstrumentationSystem.instrument.inject(span.context, into: &traced.env, using: TraceEnvironmentInjector())
             do {

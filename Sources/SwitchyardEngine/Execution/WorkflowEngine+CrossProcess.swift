@@ -7,7 +7,7 @@ import Logging
 /// the store. With a store that keeps no signals (a test double), signals stay in this process.
 extension WorkflowEngine {
     /// The store's notifier, when it has one.
-    var notifier: (any ExecutionNotifier)? { store.unwrapped(as: (any NotifyingStore).self)?.notifier }
+    var notifier: (any ExecutionNotifier)? { store.executionNotifier }
 
     /// The store as one that keeps signals, looking through wrappers (the host's on-demand store).
     var signalStore: (any SignalStore)? { store.unwrapped(as: (any SignalStore).self) }

@@ -31,12 +31,26 @@ extension WorkflowEngine {
     /// Before a resume writes anything: takes the execution's lease (or confirms this engine
     /// holds it) when the engine owns executions.
     /// - Throws: `EngineError.Kind.alreadyRunning` when another process holds it.
+    /// A lease whose holder is a process of this host that has died (a SIGKILLed `run`) is
+    /// released first, so the resume need not wait for it to expire; a CANCELED or PAUSED
+    /// execution (no lease: nobody runs it) is reopened as RUNNING and claimed.
     func claimForResume(_ record: WorkflowExecutionRecord) async throws {
         guard let ownership else { return }
-        let claimed = try await ownership.store.claimExecution(execID: record.execID, owner: ownership.owner,
-                                                               ttl: ownership.configuration.ttl)
+        let store = ownership.store, owner = ownership.owner, ttl = ownership.configuration.ttl
+        var claimed = try await store.claimExecution(execID: record.execID, owner: owner, ttl: ttl)
+        if claimed == false, [.canceled, .paused].contains(record.status) {
+            // Resumable but not claimable: its last write dropped the lease, so nobody runs it.
+            // RUNNING without a lease row is never claimed by a server; this resume claims it next.
+            try await store.updateWorkflow(execID: record.execID, status: .running, output: nil, error: nil)
+            claimed = try await store.claimExecution(execID: record.execID, owner: owner, ttl: ttl)
+        }
+        if claimed == false, let lease = try await store.lease(execID: record.execID), lease.owner.isDeadLocalProcess {
+            OwnershipLogging.takingOver(execID: record.execID, from: lease.owner, owner: owner)
+            try await store.releaseLeases(owner: lease.owner, execIDs: [record.execID])
+            claimed = try await store.claimExecution(execID: record.execID, owner: owner, ttl: ttl)
+        }
         guard claimed == true else {
-            let holder = try await ownership.store.lease(execID: record.execID).map { " (held by \($0.owner.id))" } ?? ""
+            let holder = try await store.lease(execID: record.execID).map { " (held by \($0.owner.id))" } ?? ""
             throw EngineError(.alreadyRunning, "execution \"\(record.execID)\" is owned by another process\(holder)")
         }
         ownership.fencedStore.acquired(record.execID)
@@ -86,6 +100,11 @@ enum OwnershipLogging {
     static func queued(execID: String, owner: LeaseOwner) {
         ExecutionLogging.logger.info("execution queued (this process is full or draining)",
                                      metadata: ["exec_id": "\(execID)", "owner": "\(owner.id)"])
+    }
+
+    static func takingOver(execID: String, from dead: LeaseOwner, owner: LeaseOwner) {
+        ExecutionLogging.logger.info("execution lease taken over: its holder, a process of this host, has exited",
+                                     metadata: ["exec_id": "\(execID)", "from": "\(dead.id)", "owner": "\(owner.id)"])
     }
 
     static func lost(execID: String, owner: LeaseOwner) {

@@ -9,31 +9,54 @@ public struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
     public let processID: Int32
     /// A random token, new for every owner.
     public let token: String
+    /// The host the owner runs on (`gethostname`), nil when unknown (an owner stored before
+    /// hosts were recorded): only an owner on this host can be seen to have died.
+    public let host: String?
 
     /// Creates an owner with an explicit token (tests, a store reading an owner back).
-    public init(processID: Int32, token: String) {
+    public init(processID: Int32, token: String, host: String? = nil) {
         self.processID = processID
         self.token = token
+        self.host = host
     }
 
-    /// A fresh owner for this process: its pid and 16 random hex digits.
+    /// A fresh owner for this process: its pid, 16 random hex digits and this host's name.
     public static func make() -> LeaseOwner {
         let token = (0..<2).map { _ in String(UInt32.random(in: .min ... .max), radix: 16) }
             .map { String(repeating: "0", count: 8 - $0.count) + $0 }.joined()
-        return LeaseOwner(processID: getpid(), token: token)
+        return LeaseOwner(processID: getpid(), token: token, host: currentHost)
     }
 
-    /// `PID-TOKEN`: the form stored in the lease table.
-    public var id: String { "\(processID)-\(token)" }
+    /// `PID-TOKEN@HOST` (`PID-TOKEN` without a host): the form stored in the lease table.
+    public var id: String { "\(processID)-\(token)" + (host.map { "@\($0)" } ?? "") }
 
-    /// The owner stored as `PID-TOKEN`, or nil for any other text.
+    /// The owner stored as `PID-TOKEN[@HOST]`, or nil for any other text.
     public init?(id: String) {
         guard let dash = id.firstIndex(of: "-"), let pid = Int32(id[..<dash]) else { return nil }
-        self.init(processID: pid, token: String(id[id.index(after: dash)...]))
+        let rest = id[id.index(after: dash)...]
+        let at = rest.firstIndex(of: "@")
+        self.init(processID: pid, token: String(rest[..<(at ?? rest.endIndex)]),
+                  host: at.map { String(rest[rest.index(after: $0)...]) })
     }
 
     /// Same as `id`.
     public var description: String { id }
+
+    /// Whether this owner is a process of this host that no longer exists (its lease can be
+    /// taken at once instead of after its expiry). An owner of another host, of unknown host,
+    /// or whose pid is alive (perhaps reused) counts as alive.
+    public var isDeadLocalProcess: Bool {
+        guard let host, host == Self.currentHost, processID > 0, processID != getpid() else { return false }
+        return kill(processID, 0) == -1 && errno == ESRCH
+    }
+
+    /// This host's name, as `gethostname` gives it.
+    static let currentHost: String? = {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count) == 0 else { return nil }
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return host.isEmpty ? nil : host
+    }()
 }
 
 /// One lease as the store keeps it.

@@ -137,6 +137,10 @@ public protocol ExecutionStoreWrapper: ExecutionStore {
 }
 
 extension ExecutionStore {
+    /// The notifier of this store, or of the store it wraps; nil for a store without one (its
+    /// readers poll).
+    public var executionNotifier: (any ExecutionNotifier)? { unwrapped(as: (any NotifyingStore).self)?.notifier }
+
     /// This store, or the one it wraps (through any number of wrappers), as a `P`.
     func unwrapped<P>(as _: P.Type) -> P? {
         if let store = self as? P { return store }

@@ -4,8 +4,8 @@ import SwitchyardJSON
 /// Stored signals and the change feed on SQLite. A signal is one row of `signals` until a wait
 /// task takes it (`taken_at` set by an update that only the first taker's `WHERE taken_at IS
 /// NULL` matches: SQLite has one writer, so two processes cannot both take it). Triggers append
-/// to `notifications` in the statement that stores a signal or records a final status, which the
-/// `SQLitePollingNotifier` of every process on the file reads.
+/// to `notifications` in the statement that stores a signal, records a final status or records a
+/// task's start or end, which the `SQLitePollingNotifier` of every process on the file reads.
 extension SQLiteExecutionStore: SignalStore, NotifyingStore {
     /// The v4 schema: signals, the notification feed and the triggers that fill it.
     static func migrateSignals(_ db: Database) throws {
@@ -38,6 +38,21 @@ extension SQLiteExecutionStore: SignalStore, NotifyingStore {
             -- The feed is read by processes polling every 50 ms: it needs only its recent rows.
             CREATE TRIGGER notifications_trim AFTER INSERT ON notifications WHEN NEW.seq % 1024 = 0 BEGIN
                 DELETE FROM notifications WHERE seq <= NEW.seq - 8192;
+            END;
+            """)
+    }
+
+    /// The v5 schema: a `task` row in the feed when a task is recorded or changes status
+    /// (started, ended), so that an event stream in another process wakes on it. The row goes in
+    /// the checkpoint's own transaction: still one write per checkpoint, one more row in it.
+    static func migrateTaskNotifications(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TRIGGER notify_task_recorded AFTER INSERT ON task_executions BEGIN
+                INSERT INTO notifications (kind, exec_id) VALUES ('task', NEW.workflow_exec_id);
+            END;
+            CREATE TRIGGER notify_task_status AFTER UPDATE OF status ON task_executions
+            WHEN OLD.status IS NOT NEW.status BEGIN
+                INSERT INTO notifications (kind, exec_id) VALUES ('task', NEW.workflow_exec_id);
             END;
             """)
     }

@@ -90,6 +90,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
         }
         migrator.registerMigration("v3-leases") { db in try Self.migrateLeases(db) }
         migrator.registerMigration("v4-signals") { db in try Self.migrateSignals(db) }
+        migrator.registerMigration("v5-task-notifications") { db in try Self.migrateTaskNotifications(db) }
         return migrator
     }
 
