@@ -37,6 +37,8 @@ enum ScaleOutBench {
         return figures
     }
 
+    /// Executions per second through `count` processes: starts offered round-robin, a full
+    /// process passing the start on to the next, then every end awaited.
     private static func throughput(processes count: Int, binary: String, directory: String, store: String) async throws -> Double {
         let options = ["--store", store, "--max-executions", "\(maxExecutions)", "--lease-renew", "200ms",
                        "--lease-ttl", "5s", "--stop-grace", "1s"]
@@ -47,8 +49,15 @@ enum ScaleOutBench {
         let input: JSONValue = ["input": ["dir": .string(markers), "ms": .int(Int64(stepMilliseconds))]]
         let began = ContinuousClock.now
         var ids: [String] = []
-        for index in 0..<executions {
-            let (status, envelope) = try await servers[index % count].post("/api/v0/workflows/wf/executions", input)
+        var next = 0
+        while ids.count < executions {
+            // A full server answers 503 (--max-executions): offer the start to the next one.
+            let (status, envelope) = try await servers[next % count].post("/api/v0/workflows/wf/executions", input)
+            next += 1
+            if status == 503 {
+                if next % count == 0 { try await Task.sleep(for: .milliseconds(2)) }
+                continue
+            }
             guard status == 202, let id = envelope["data"]?["exec_id"]?.stringValue else {
                 throw BenchFailure("scaleout: a start answered \(status): \(envelope.jsonString)")
             }
@@ -57,7 +66,7 @@ enum ScaleOutBench {
         for (index, id) in ids.enumerated() {
             let (status, envelope) = try await servers[index % count].post("/api/v0/executions/workflows/\(id)/wait",
                                                                           ["timeout": 120])
-            guard status == 200, envelope["data"]?["status"] == "SUCCESS" else {
+            guard status == 200, envelope["data"]?["workflow"]?["status"] == "SUCCESS" else {
                 throw BenchFailure("scaleout: \(id) ended \(status): \(envelope.jsonString)")
             }
         }
@@ -82,12 +91,15 @@ enum ScaleOutBench {
               return { label: input.label };
             }
             """.write(toFile: directory + "/tools.js", atomically: true, encoding: .utf8)
-        let steps = ["s1", "s2", "s3", "s4"].map { label in
-            """
+        let labels = ["s1", "s2", "s3", "s4"]
+        // Tasks chain by `on_success` (compozy runs the first task, then its transitions).
+        let steps = labels.enumerated().map { index, label in
+            let next = index + 1 < labels.count ? "\n    on_success: {next: \(labels[index + 1])}" : ""
+            return """
               - id: \(label)
                 tool: step
                 with: {file: "{{ .workflow.input.dir }}/{{ .workflow.exec_id }}.log", label: \(label), ms: "{{ .workflow.input.ms }}"}
-            """
+            """ + next
         }
         try (["id: wf", "tasks:"] + steps).joined(separator: "\n")
             .write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)
