@@ -23,8 +23,10 @@ public final class PostgresExecutionStore: ExecutionStore {
     /// - Parameters:
     ///   - maximumConnections: the most connections the pool opens at once.
     ///   - logger: where the client logs its background work.
+    ///   - listenHeartbeat: how often the `LISTEN` connection must answer a `SELECT 1` (within the
+    ///     same time) before it counts as lost and is reconnected.
     public init(url: PostgresStoreURL, maximumConnections: Int = 10,
-                logger: Logger = Logger(label: "switchyard.store.postgres")) {
+                logger: Logger = Logger(label: "switchyard.store.postgres"), listenHeartbeat: Duration = .seconds(10)) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
@@ -36,7 +38,7 @@ public final class PostgresExecutionStore: ExecutionStore {
         self.location = location
         self.client = client
         self.logger = logger
-        listenNotifier = PostgresListenNotifier(url: url, location: location, logger: logger)
+        listenNotifier = PostgresListenNotifier(url: url, location: location, logger: logger, heartbeat: listenHeartbeat)
         running = Task { await client.run() }
         schema = Task {
             do { try await PostgresSchema.migrate(url, location: location, logger: logger) } catch {

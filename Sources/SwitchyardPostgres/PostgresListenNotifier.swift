@@ -14,6 +14,7 @@ import SwitchyardEngine
 /// A NOTIFY sent while no `LISTEN` is active is gone for good: so each time the `LISTEN` becomes
 /// active (the first time, and after every reconnect from a dropped connection) every
 /// subscriber is woken once and re-reads the store, which covers whatever it missed meanwhile.
+/// A connection that stops answering (PostgresListenNotifier+Heartbeat.swift) counts as dropped.
 final class PostgresListenNotifier: ExecutionNotifier {
     /// The channel the migration's triggers notify on.
     static let channel = "switchyard_events"
@@ -28,14 +29,18 @@ final class PostgresListenNotifier: ExecutionNotifier {
     }
 
     private let configuration: PostgresConnection.Configuration
-    private let location: String
-    private let logger: Logger
+    let location: String
+    let logger: Logger
     /// The connection's own logger: its notices about a cut connection are this type's to report.
-    private let connectionLogger: Logger
+    let connectionLogger: Logger
     private let local = LocalExecutionNotifier()
     private let state = Mutex(State())
 
-    init(url: PostgresStoreURL, location: String, logger: Logger) {
+    /// How often the listening connection must answer a `SELECT 1` (and how long it may take).
+    let heartbeat: Duration
+
+    init(url: PostgresStoreURL, location: String, logger: Logger, heartbeat: Duration = .seconds(10)) {
+        self.heartbeat = heartbeat
         configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
         self.location = location
@@ -92,6 +97,10 @@ final class PostgresListenNotifier: ExecutionNotifier {
             do {
                 let connection = try await PostgresConnection.connect(
                     configuration: configuration, id: 0, logger: connectionLogger)
+                // A connection the network cut without a reset (a dead peer, a lost route) would
+                // listen in silence for ever: the heartbeat closes it so the loop reconnects.
+                let heartbeat = Task { [self] in await closeWhenSilent(connection) }
+                defer { heartbeat.cancel() }
                 do {
                     try await connection.listen(on: Self.channel) { notifications in
                         pause = .milliseconds(100)

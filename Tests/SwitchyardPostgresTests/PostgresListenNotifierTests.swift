@@ -7,7 +7,8 @@ import Testing
 
 /// The Postgres store's LISTEN/NOTIFY notifier, with two store instances on one database (as two
 /// processes would have): a write through one wakes the other's subscribers, a dropped LISTEN
-/// connection is reconnected and wakes everyone once, and close leaves nothing running.
+/// connection (or one that stops answering) is reconnected and wakes everyone once, and close
+/// leaves nothing running.
 @Suite(.serialized)
 struct PostgresListenNotifierTests {
     @Test func aSignalAndAFinalStatusWrittenThroughOneStoreWakeTheOthersSubscribers() async throws {
@@ -47,6 +48,34 @@ struct PostgresListenNotifierTests {
         let afterReconnect = waiter.notifier.wakeUps(for: "e2")
         #expect(try await writer.postSignal(Signal(name: "go"), to: "e2") != nil)
         #expect(await Self.first(afterReconnect) == ExecutionWakeUp(.signal, execID: "e2"))
+        await writer.close()
+        await waiter.close()
+    }
+
+    @Test func aListenConnectionThatStopsAnsweringIsReplacedAndWakesEverySubscriberOnce() async throws {
+        guard let server = TestPostgres.urlOrSkip(#function) else { return }
+        let url = try await TestPostgres.freshDatabase(on: server)
+        let writer = try await PostgresExecutionStore.open(url: url.unredacted)
+        let waiter = PostgresExecutionStore(url: url, listenHeartbeat: .milliseconds(300))
+        try await waiter.ready()
+        try await writer.insertWorkflow(StoreConformanceTests.record("e3"))
+        try await Self.startListening(waiter)
+        // The LISTEN backend stops (SIGSTOP): its connection stays open and says nothing, as one
+        // to a host that vanished does; no read on it would ever fail.
+        let backends = try await writer.client.query("""
+            SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+            """).collect().map { try $0.decode(Int32.self) }
+        let frozen = try #require(backends.first, "a LISTEN backend")
+        #expect(backends.count == 1)
+        #expect(kill(frozen, SIGSTOP) == 0)
+        defer { kill(frozen, SIGCONT) }
+        let beforeFreeze = waiter.notifier.wakeUps(for: "e3")
+        #expect(await Self.first(beforeFreeze)?.execID == "e3", "the catch-up wake-up after the reconnect")
+        #expect(await ProcessResources.settle(within: .seconds(10)) { waiter.listenNotifier.activations == 2 })
+
+        let afterReconnect = waiter.notifier.wakeUps(for: "e3")
+        #expect(try await writer.postSignal(Signal(name: "go"), to: "e3") != nil)
+        #expect(await Self.first(afterReconnect) == ExecutionWakeUp(.signal, execID: "e3"))
         await writer.close()
         await waiter.close()
     }

@@ -1,23 +1,38 @@
 /// Runs `body` with an optional time limit. On expiry the body's task is canceled and awaited
-/// (so a tool call it started is torn down before this returns) and `onTimeout()` is returned.
-func withDeadline<T: Sendable>(_ timeout: Duration?, onTimeout: @escaping @Sendable () -> T,
+/// (so a tool call it started is torn down before this returns) and `onTimeout()` is returned,
+/// unless the canceled body's own result satisfies `keepingLate`: a body that already did what it
+/// waited for (a wait task that took a signal as the timer fired) keeps its result, which would
+/// otherwise be lost.
+func withDeadline<T: Sendable>(_ timeout: Duration?, keepingLate: @escaping @Sendable (T) -> Bool = { _ in false },
+                               onTimeout: @escaping @Sendable () -> T,
                                _ body: @escaping @Sendable () async -> T) async -> (value: T, timedOut: Bool) {
     guard let timeout else { return (await body(), false) }
-    return await withTaskGroup(of: (T, Bool)?.self) { group in
-        group.addTask { (await body(), false) }
+    return await withTaskGroup(of: DeadlineFinish<T>?.self) { group in
+        group.addTask { .body(await body()) }
         group.addTask {
             do { try await Task.sleep(for: timeout) } catch { return nil }
-            return (onTimeout(), true)
+            return .timer
         }
-        var outcome: (T, Bool)?
-        for await result in group {
-            guard let result else { continue }
-            outcome = result
-            group.cancelAll()
-            break
+        var timerFired = false
+        for await finish in group {
+            switch finish {
+            case .body(let value)?:
+                group.cancelAll()
+                // A body that ends after the timer fired ended because it was canceled.
+                if !timerFired || keepingLate(value) { return (value, false) }
+                return (onTimeout(), true)
+            case .timer?:
+                timerFired = true
+                group.cancelAll()
+            case nil:
+                continue
+            }
         }
-        // Leaving the group awaits the canceled sibling: the body is fully unwound here.
-        if let outcome { return (outcome.0, outcome.1) }
         return (onTimeout(), true)
     }
+}
+
+/// Which of `withDeadline`'s two tasks ended: the body (with its result) or the timer.
+private enum DeadlineFinish<T: Sendable>: Sendable {
+    case body(T), timer
 }

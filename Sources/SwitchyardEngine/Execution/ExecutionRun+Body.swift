@@ -126,7 +126,14 @@ extension ExecutionRun {
                        output: ["signal": .string(spec.id), "payload": payload, "delivered": .int(Int64(delivered))])
     }
 
-    private enum WaitEnd: Sendable { case signal(Signal), timedOut, canceled }
+    private enum WaitEnd: Sendable {
+        case signal(Signal), timedOut, canceled
+
+        var tookSignal: Bool {
+            if case .signal = self { return true }
+            return false
+        }
+    }
 
     private func waitForSignal(_ task: CompiledTask, id: String, path: String, parentExecID: String,
                                input: JSONValue, scope: Scope) async throws -> Attempt {
@@ -141,7 +148,9 @@ extension ExecutionRun {
             return (try? condition.isTrue(.object(members))) ?? false
         }
         let engine = self.engine, execID = self.execID
-        let (end, _) = await withDeadline(task.config.timeout, onTimeout: { WaitEnd.timedOut }) {
+        // A signal taken as the timeout fires is delivered rather than lost (it is marked taken).
+        let (end, _) = await withDeadline(task.config.timeout, keepingLate: { $0.tookSignal },
+                                          onTimeout: { WaitEnd.timedOut }) {
             // From this engine's hub, or stored by any process on the store (WorkflowEngine+CrossProcess).
             let signal = await engine.awaitSignal(execID: execID, name: name, taker: path, matches: matches)
             return signal.map(WaitEnd.signal) ?? .canceled

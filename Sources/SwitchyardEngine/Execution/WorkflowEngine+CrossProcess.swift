@@ -77,8 +77,11 @@ extension WorkflowEngine {
                                    matches: @Sendable (Signal) -> Bool) async throws -> Signal? {
         for pending in try await store.pendingSignals(execID: execID) where pending.signal.name == name {
             let fits = matches(pending.signal)
+            // The take runs in a task of its own: canceling the wait (its timeout) must not interrupt
+            // a take the store may already have committed, or the signal would be taken by no one.
+            let take = Task { try await store.takeSignal(pending.signalID, outcome: fits ? .delivered : .dropped, taker: taker) }
             // Another process (or wait) that took it first keeps it: look at the next one.
-            if try await store.takeSignal(pending.signalID, outcome: fits ? .delivered : .dropped, taker: taker), fits {
+            if try await take.value, fits {
                 return pending.signal
             }
         }
