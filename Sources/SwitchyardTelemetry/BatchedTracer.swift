@@ -79,10 +79,32 @@ public final class BatchedTracer: Tracer, Sendable {
     public func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier,
                                                   using injector: Inject) where Inject.Carrier == Carrier {
         guard let identity = context.spanIdentity else { return }
-        let trace = TraceContext(traceID: identity.traceID, spanID: identity.spanID, flags: identity.flags,
-                                 state: identity.traceState)
-        injector.inject(trace.traceParentHeaderValue, forKey: "traceparent", into: &carrier)
-        if let state = trace.traceStateHeaderValue { injector.inject(state, forKey: "tracestate", into: &carrier) }
+        injector.inject(Self.traceParent(identity), forKey: "traceparent", into: &carrier)
+        if let state = identity.traceStateHeader { injector.inject(state, forKey: "tracestate", into: &carrier) }
+    }
+
+    /// The W3C `traceparent` value (`00-TRACE_ID-SPAN_ID-FLAGS`, lowercase hex) written into one
+    /// 55-byte string: every tool call injects one, and `TraceContext`'s builds it from pieces.
+    static func traceParent(_ identity: SpanIdentity) -> String {
+        String(unsafeUninitializedCapacity: 55) { out in
+            let digits: StaticString = "0123456789abcdef"
+            var at = 0
+            func put(_ byte: UInt8) {
+                digits.withUTF8Buffer { hex in
+                    out[at] = hex[Int(byte >> 4)]
+                    out[at + 1] = hex[Int(byte & 0x0F)]
+                }
+                at += 2
+            }
+            put(0)
+            out[at] = UInt8(ascii: "-"); at += 1
+            withUnsafeBytes(of: identity.traceID.bytes) { for byte in $0 { put(byte) } }
+            out[at] = UInt8(ascii: "-"); at += 1
+            withUnsafeBytes(of: identity.spanID.bytes) { for byte in $0 { put(byte) } }
+            out[at] = UInt8(ascii: "-"); at += 1
+            put(identity.flags.rawValue)
+            return at
+        }
     }
 }
 

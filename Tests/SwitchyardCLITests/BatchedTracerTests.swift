@@ -202,6 +202,38 @@ struct BatchedTracerTests {
         }
     }
 
+    /// The hand-written `traceparent` is W3CTraceContext's, byte for byte, and round-trips
+    /// through `extract`, `tracestate` included; a child's parent is the injected span.
+    @Test func injectedTraceParentIsTheW3CValueAndExtractsToTheSameSpan() async throws {
+        let receiver = try OTLPReceiver()
+        defer { receiver.stop() }
+        let (tracer, session) = Self.tracer(receiver, .protobuf)
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<200 {
+            let identity = SpanIdentity(traceID: .random(using: &generator), spanID: .random(using: &generator),
+                                        flags: index.isMultiple(of: 2) ? .sampled : [], traceState: TraceState())
+            let reference = TraceContext(traceID: identity.traceID, spanID: identity.spanID, flags: identity.flags,
+                                         state: identity.traceState)
+            #expect(BatchedTracer.traceParent(identity) == reference.traceParentHeaderValue)
+        }
+        var incoming = ServiceContext.topLevel
+        tracer.extract(["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                        "tracestate": "vendor=value"], into: &incoming, using: DictionaryExtractor())
+        let span = tracer.startSpan("parent", context: incoming)
+        var carrier: [String: String] = [:]
+        tracer.inject(span.context, into: &carrier, using: DictionaryInjector())
+        var extracted = ServiceContext.topLevel
+        tracer.extract(carrier, into: &extracted, using: DictionaryExtractor())
+        #expect(extracted.spanIdentity == span.context.spanIdentity)
+        #expect(carrier["tracestate"] == "vendor=value")
+        let child = tracer.startSpan("child", context: extracted)
+        #expect(child.context.spanIdentity?.traceID == span.context.spanIdentity?.traceID)
+        #expect(child.context.spanIdentity?.spanID != span.context.spanIdentity?.spanID)
+        child.end()
+        span.end()
+        await session.shutdown()
+    }
+
     @Test func theTracerChoiceFollowsSwitchyardTracerThenTheVariables() throws {
         #expect(try TracingBootstrap.tracer(for: [:]) == .batched)
         #expect(try TracingBootstrap.tracer(for: ["SWITCHYARD_TRACER": "swift-otel"]) == .swiftOTel)

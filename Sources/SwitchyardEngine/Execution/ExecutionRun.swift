@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import SwitchyardJSON
 import SwitchyardRuntime
+import Tracing
 
 /// One workflow execution in progress: its immutable inputs (compiled workflow, input,
 /// checkpoints found in the store) and the flow loop.
@@ -21,6 +22,9 @@ final class ExecutionRun: Sendable {
     let projectValue: JSONValue
     /// `{taskID: {output}}` so far, for the output of a run cut short by its time limit.
     let partialOutput = Mutex<[String: JSONValue]>([:])
+    /// The bootstrapped tracer, looked up once per run: `withSpan` and `InstrumentationSystem.tracer`
+    /// find it with a dynamic cast on every call, a measurable part of a task's cost.
+    let tracer: any Tracer = InstrumentationSystem.tracer
 
     init(engine: WorkflowEngine, workflow: CompiledWorkflow, execID: String, input: JSONValue,
          checkpoints: [String: TaskExecutionRecord], observer: ExecutionObserver?) {

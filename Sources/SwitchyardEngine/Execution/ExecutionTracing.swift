@@ -35,24 +35,25 @@ extension ExecutionRun {
     /// are its children.
     func withTaskSpan(_ task: CompiledTask, id: String, path: String, taskExecID: String,
                       _ body: () async throws -> Attempt) async throws -> Attempt {
-        try await withSpan("task \(id)", ofKind: .internal) { span in
-            if span.isRecording {
-                // One read and one write of the span's attributes, not one of each per attribute.
-                span.updateAttributes { attributes in
-                    attributes[TraceAttribute.execID] = execID
-                    attributes[TraceAttribute.workflowID] = workflow.executionWorkflowID
-                    attributes[TraceAttribute.taskID] = id
-                    attributes[TraceAttribute.taskPath] = path
-                    attributes[TraceAttribute.taskType] = task.config.type.rawValue
-                    attributes[TraceAttribute.taskExecID] = taskExecID
-                }
+        try await tracer.withAnySpan("task \(id)", ofKind: .internal) { span in
+            let recording = span.isRecording
+            // Built in one dictionary sized for all of them and set once when the span ends: every
+            // `span.attributes[...] =` copies the span's dictionary under its lock.
+            var attributes: [String: SpanAttribute] = [:]
+            if recording {
+                attributes = TraceAttribute.make([
+                    TraceAttribute.execID: execID, TraceAttribute.workflowID: workflow.executionWorkflowID,
+                    TraceAttribute.taskID: id, TraceAttribute.taskPath: path,
+                    TraceAttribute.taskType: task.config.type.rawValue, TraceAttribute.taskExecID: taskExecID,
+                ])
             }
+            defer { if recording { span.attributes = SpanAttributes(attributes) } }
             do {
                 let attempt = try await body()
-                if span.isRecording { Self.record(attempt.status, attempt.error, on: span) }
+                if recording { Self.record(attempt.status, attempt.error, into: &attributes, on: span) }
                 return attempt
             } catch let failure as TaskFailure {
-                if span.isRecording { Self.record(.failed, failure, on: span) }
+                if recording { Self.record(.failed, failure, into: &attributes, on: span) }
                 throw failure
             }
         }
@@ -61,13 +62,14 @@ extension ExecutionRun {
     /// `adapter` with its calls for `tool` traced: `tracedCall(...).run(request) { ... }` in place
     /// of `adapter.run(request) { ... }`.
     func tracedCall(_ adapter: any ToolAdapter, tool: ToolConfig, taskID: String) -> TracedToolCall {
-        TracedToolCall(execID: execID, adapter: adapter, tool: tool, taskID: taskID)
+        TracedToolCall(execID: execID, adapter: adapter, tool: tool, taskID: taskID, tracer: tracer)
     }
 
-    private static func record(_ status: ExecutionStatus, _ failure: TaskFailure?, on span: any Span) {
-        span.attributes[TraceAttribute.status] = status.rawValue
+    private static func record(_ status: ExecutionStatus, _ failure: TaskFailure?,
+                               into attributes: inout [String: SpanAttribute], on span: any Span) {
+        attributes[TraceAttribute.status] = .string(status.rawValue)
         guard status != .success else { return }
-        if let kind = failure?.kind { span.attributes[TraceAttribute.errorType] = kind.rawValue }
+        if let kind = failure?.kind { attributes[TraceAttribute.errorType] = .string(kind.rawValue) }
         span.setStatus(SpanStatus(code: .error, message: failure?.message ?? status.rawValue))
     }
 }
@@ -80,38 +82,41 @@ package struct TracedToolCall {
     let adapter: any ToolAdapter
     let tool: ToolConfig
     let taskID: String?
+    let tracer: any Tracer
 
     /// A call of `tool` through `adapter`; the ids, when known, become span attributes.
-    package init(execID: String?, adapter: any ToolAdapter, tool: ToolConfig, taskID: String?) {
+    /// - Parameter tracer: the tracer to use, by default the bootstrapped one.
+    package init(execID: String?, adapter: any ToolAdapter, tool: ToolConfig, taskID: String?,
+                 tracer: any Tracer = InstrumentationSystem.tracer) {
         self.execID = execID
         self.adapter = adapter
         self.tool = tool
         self.taskID = taskID
+        self.tracer = tracer
     }
 
     /// `adapter.run(request, onEvent:)` inside an `execute_tool TOOL_ID` span.
     package func run(_ request: ToolCallRequest, onEvent: (ToolEvent) -> Void) async throws -> JSONValue {
-        try await withSpan("execute_tool \(tool.id)", ofKind: .internal) { span in
+        try await tracer.withAnySpan("execute_tool \(tool.id)", ofKind: .internal) { span in
             guard span.isRecording else { return try await adapter.run(request, onEvent: onEvent) }
-            span.updateAttributes { attributes in
-                if let execID { attributes[TraceAttribute.execID] = execID }
-                if let taskID { attributes[TraceAttribute.taskID] = taskID }
-                attributes[TraceAttribute.toolID] = tool.id
-                attributes[TraceAttribute.toolName] = tool.id
-                attributes[TraceAttribute.operationName] = "execute_tool"
-                attributes[TraceAttribute.adapter] = tool.adapterKey
-            }
+            var attributes = TraceAttribute.make([
+                TraceAttribute.toolID: tool.id, TraceAttribute.toolName: tool.id,
+                TraceAttribute.operationName: "execute_tool", TraceAttribute.adapter: tool.adapterKey,
+            ], extra: 4)
+            if let execID { attributes[TraceAttribute.execID] = .string(execID) }
+            if let taskID { attributes[TraceAttribute.taskID] = .string(taskID) }
+            defer { span.attributes = SpanAttributes(attributes) }
             var traced = request
-            InstrumentationSystem.instrument.inject(span.context, into: &traced.env, using: TraceEnvironmentInjector())
+            tracer.inject(span.context, into: &traced.env, using: TraceEnvironmentInjector())
             do {
                 let output = try await adapter.run(traced, onEvent: onEvent)
-                span.attributes[TraceAttribute.toolStatus] = "success"
+                attributes[TraceAttribute.toolStatus] = "success"
                 return output
             } catch {
                 let toolError = error as? ToolError
                 let kind = Task.isCancelled ? ToolError.Kind.canceled : toolError?.kind ?? .protocol
-                span.attributes[TraceAttribute.toolStatus] = kind == .canceled ? "canceled" : "failed"
-                span.attributes[TraceAttribute.errorType] = kind.rawValue
+                attributes[TraceAttribute.toolStatus] = .string(kind == .canceled ? "canceled" : "failed")
+                attributes[TraceAttribute.errorType] = .string(kind.rawValue)
                 span.setStatus(SpanStatus(code: .error, message: toolError?.message ?? "\(error)"))
                 throw error
             }
@@ -135,6 +140,14 @@ enum TraceAttribute {
     static let toolName = "gen_ai.tool.name"
     static let operationName = "gen_ai.operation.name"
     static let errorType = "error.type"
+
+    /// String attributes in a dictionary with room for `extra` more, so adding the status at the
+    /// end does not grow it.
+    static func make(_ pairs: KeyValuePairs<String, String>, extra: Int = 2) -> [String: SpanAttribute] {
+        var attributes = [String: SpanAttribute](minimumCapacity: pairs.count + extra)
+        for (key, value) in pairs { attributes[key] = .string(value) }
+        return attributes
+    }
 }
 
 /// Writes a trace context into a tool call's env under the names of OpenTelemetry's
