@@ -20,11 +20,6 @@ extension RequestArgumentReader {
             destination.storeBytes(of: byte, toByteOffset: written, as: UInt8.self)
             written += 1
         }
-        func flushLoneSurrogate() {
-            guard pendingHigh != nil else { return }
-            pendingHigh = nil
-            appendScalar(0xFFFD)
-        }
         func appendScalar(_ scalar: UInt32) {
             if scalar < 0x80 {
                 append(UInt8(scalar))
@@ -41,6 +36,11 @@ extension RequestArgumentReader {
                 append(UInt8(0x80 | scalar >> 6 & 0x3F))
                 append(UInt8(0x80 | scalar & 0x3F))
             }
+        }
+        func flushLoneSurrogate() {
+            guard pendingHigh != nil else { return }
+            pendingHigh = nil
+            appendScalar(0xFFFD)
         }
         while cursor < bytes.count {
             let byte = bytes[cursor]
@@ -90,15 +90,17 @@ extension RequestArgumentReader {
     }
 
     /// The byte a one-letter escape stands for (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`).
+    /// The same table as SwitchyardJSON's internal `StreamingJSONDecoder.simpleEscape`; to be
+    /// folded into it once that is public (a change to SwitchyardJSON rebuilds every module).
     private static func simpleEscape(_ letter: UInt8) -> UInt8? {
         switch letter {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): letter
-        case UInt8(ascii: "b"): 0x08
-        case UInt8(ascii: "f"): 0x0C
-        case UInt8(ascii: "n"): 0x0A
-        case UInt8(ascii: "r"): 0x0D
-        case UInt8(ascii: "t"): 0x09
-        default: nil
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return letter
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        default: return nil
         }
     }
 
