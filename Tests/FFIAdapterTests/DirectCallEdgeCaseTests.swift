@@ -50,32 +50,29 @@ struct DirectCallEdgeCaseTests {
         #expect(answer == (try tests.viaJSONValue(function, input)))
     }
 
-    @Test("declined inputs still get the JSONValue path's answer or its error", arguments: [
-        (strlen, #"{"args": ["x"], "extra": {"nested": [1, "\u00e9"]}}"#, true),
-        (strlen, #"{"extra": null, "args": ["x"]}"#, true),
-        (llabs, #"{"args": [-9223372036854775808]}"#, true), (llabs, #"{"args": [9223372036854775807]}"#, true),
-        (strlen, #"{"args": ["nul \u0000 inside"]}"#, false), (strlen, #"{"args": ["bad \x escape"]}"#, false),
-        (strlen, #"{"args": ["\u12G4"]}"#, false), (strlen, #"{"args": ["\u12"]}"#, false),
-        (strlen, #"{"args": ["abc\"]}"#, false), (strlen, "{}", false), (strlen, #"{"args": []}"#, false),
-        (strlen, #"{"args": null}"#, false), (abs, #"{"args": [2147483648]}"#, false),
-        (abs, #"{"args": [null]}"#, false), (cos, #"{"args": [null]}"#, false),
-        (crc32, #"{"args": [0, "x", -1]}"#, false), (crc32, #"{"args": [0, [1, 256], 2]}"#, false),
+    @Test("declined inputs the JSONValue path answers: the direct path, if it answers, agrees", arguments: [
+        (strlen, #"{"args": ["x"], "extra": {"nested": [1, "\u00e9"]}}"#), (strlen, #"{"extra": null, "args": ["x"]}"#),
+        (llabs, #"{"args": [-9223372036854775808]}"#), (llabs, #"{"args": [9223372036854775807]}"#),
     ])
-    func declined(_ ffi: String, _ input: String, _ answers: Bool) throws {
+    func answeredByTheJSONValuePath(_ ffi: String, _ input: String) throws {
         let function = try function(ffi)
-        let direct = tests.direct(function, input)
-        let general = Result { try tests.viaJSONValue(function, input) }
-        switch general {
-        case .success(let output):
-            #expect(answers, "the JSONValue path answered \(output) for \(input)")
-            // The direct path may take a shape it reads; then it must agree.
-            if let direct { #expect(direct == output) }
-        case .failure(let error):
-            #expect(!answers, "the JSONValue path refused \(input): \(error)")
-            #expect(direct == nil, "the direct path answered \(direct ?? "") where the JSONValue path refused")
-            // An argument the JSONValue path refuses is named in its message.
-            if let error = error as? FFIError { #expect(error.message.contains("args"), "\(error.message)") }
-        }
+        let output = try tests.viaJSONValue(function, input)
+        if let direct = tests.direct(function, input) { #expect(direct == output) }
+    }
+
+    @Test("inputs the JSONValue path refuses are declined by the direct path", arguments: [
+        (strlen, #"{"args": ["nul \u0000 inside"]}"#), (strlen, #"{"args": ["bad \x escape"]}"#),
+        (strlen, #"{"args": ["\u12G4"]}"#), (strlen, #"{"args": ["\u12"]}"#), (strlen, #"{"args": ["abc\"]}"#),
+        (strlen, "{}"), (strlen, #"{"args": []}"#), (strlen, #"{"args": null}"#), (abs, #"{"args": [2147483648]}"#),
+        (abs, #"{"args": [null]}"#), (cos, #"{"args": [null]}"#), (crc32, #"{"args": [0, "x", -1]}"#),
+        (crc32, #"{"args": [0, [1, 256], 2]}"#),
+    ])
+    func refusedByTheJSONValuePath(_ ffi: String, _ input: String) throws {
+        let function = try function(ffi)
+        #expect(tests.direct(function, input) == nil)
+        let error = #expect(throws: (any Error).self) { try tests.viaJSONValue(function, input) }
+        // An argument the JSONValue path refuses is named in its message.
+        if let error = error as? FFIError { #expect(error.message.contains("args"), "\(error.message)") }
     }
 
     @Test("a cstring's NUL is refused by the JSONValue path, naming the argument")
@@ -94,6 +91,7 @@ struct DirectCallEdgeCaseTests {
         let input = #"{"args": [null, 0, "%s|%s", "\u00e9\n\"", "plain ✓"]}"#
         let answer = try #require(tests.direct(snprintf, input))
         #expect(answer == (try tests.viaJSONValue(snprintf, input)))
-        #expect(answer == #"{"out":[],"value":\#("é\n\"|plain ✓".utf8.count)}"#)
+        let length = "é\n\"|plain ✓".utf8.count
+        #expect(answer == #"{"out":[],"value":\#(length)}"#)
     }
 }
