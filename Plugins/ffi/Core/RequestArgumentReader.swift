@@ -5,15 +5,20 @@ import SwitchyardJSON
 /// argument parsed from its JSON text and stored in its slot, strings and buffers copied with
 /// one `memcpy` each into the frame's copies area. No `JSONValue` is built.
 ///
-/// It takes only the plain shapes: the one key `args`, strings without escapes, integers of up
-/// to 18 digits, byte arrays of plain integers. Anything else — and anything wrong — makes a
+/// It takes only the plain shapes: the one key `args`, strings (escapes decoded straight into
+/// the copies area, `RequestArgumentReader+Escapes.swift`), integers of up to 18 digits, byte
+/// arrays of plain integers. Anything else — and anything wrong — makes a
 /// step return `false`, and the caller goes the `JSONValue` way instead, whose messages name
 /// the argument and what was expected; so both paths accept and refuse exactly the same inputs.
+///
+/// Purpose-built rather than a general JSON library because of the per-call cost: a `JSONValue`
+/// (or `Codable`) parse allocates a dictionary, an array and a `String` per argument before the
+/// arguments are converted again into the frame, several times what the C call itself costs.
 struct RequestArgumentReader {
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
     /// Where the next copied argument goes, and where the copies area ends.
-    private var copyCursor: UnsafeMutableRawPointer
+    var copyCursor: UnsafeMutableRawPointer
     private let copyEnd: UnsafeMutableRawPointer
 
     init(_ bytes: UnsafeRawBufferPointer, copiesInto area: UnsafeMutableRawBufferPointer) {
@@ -65,7 +70,7 @@ struct RequestArgumentReader {
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }
     }
 
-    private mutating func take(_ byte: UInt8) -> Bool {
+    mutating func take(_ byte: UInt8) -> Bool {
         guard index < bytes.count, bytes[index] == byte else { return false }
         index += 1
         return true
@@ -135,6 +140,8 @@ struct RequestArgumentReader {
                 copy = nil
             } else if let text = string() {
                 copy = self.copy(text)
+            } else if let decoded = escapedString(allowingNUL: type == .buffer) {
+                copy = decoded
             } else if type == .buffer, let bytes = byteArray() {
                 copy = bytes
             } else {
@@ -321,7 +328,7 @@ struct RequestArgumentReader {
     }
 
     /// The next 16-aligned `count` bytes of the copies area.
-    private mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
+    mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
         let destination = copyCursor.alignedUp(toMultipleOf: 16)
         precondition(destination + count <= copyEnd, "ffi call frame: copies area too small")
         copyCursor = destination + count
