@@ -16,7 +16,8 @@ enum ScaleOutBench {
     static let stepMilliseconds = 20
 
     /// `scaleout_1_per_s`, `scaleout_2_per_s`, `scaleout_3_per_s` (executions finished per
-    /// second, from the first submission to the last end) and `speedup_3_vs_1`.
+    /// second, from the first submission to the last end), `speedup_3_vs_1`, and
+    /// `scaleout_N_cpu_busy`: the share of the whole machine's CPU busy meanwhile (1 = saturated).
     static func run(binDirectory: String) async throws -> [String: Double] {
         guard let url = StoreBench.postgresURL else {
             FileHandle.standardError.write(Data("scaleout: no Postgres (set SWITCHYARD_BENCH_POSTGRES_URL or run under scripts/with-postgres.sh): skipped\n".utf8))
@@ -30,8 +31,10 @@ enum ScaleOutBench {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var figures: [String: Double] = [:]
         for count in 1...3 {
+            let before = MachineCPU.now()
             figures["scaleout_\(count)_per_s"] = try await throughput(processes: count, binary: binary,
                                                                        directory: directory, store: url)
+            figures["scaleout_\(count)_cpu_busy"] = MachineCPU.now().busyShare(since: before)
         }
         figures["speedup_3_vs_1"] = figures["scaleout_3_per_s"]! / figures["scaleout_1_per_s"]!
         return figures
