@@ -31,20 +31,6 @@ extension StreamingJSONDecoder {
         if token.count >= Self.segmentBytes, utf8.isAtCharacterBoundary { flushSegment() }
     }
 
-    /// The byte a one-character JSON escape (`\n`, `\"`, ...) stands for; `nil` for `u` and
-    /// for escapes JSON does not have.
-    static func simpleEscape(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return byte
-        case UInt8(ascii: "b"): return 0x08
-        case UInt8(ascii: "f"): return 0x0C
-        case UInt8(ascii: "n"): return 0x0A
-        case UInt8(ascii: "r"): return 0x0D
-        case UInt8(ascii: "t"): return 0x09
-        default: return nil
-        }
-    }
-
     mutating func consumeEscape(_ byte: UInt8) throws {
         if byte == UInt8(ascii: "u") {
             unicodeEscape = 0
@@ -52,7 +38,7 @@ extension StreamingJSONDecoder {
             state = .inUnicodeEscape
             return
         }
-        guard let decoded = Self.simpleEscape(byte) else { throw error("invalid escape sequence in a string") }
+        guard let decoded = JSONEscape.simpleEscape(byte) else { throw error("invalid escape sequence in a string") }
         flushLoneSurrogate()
         token.append(decoded)
         state = .inString

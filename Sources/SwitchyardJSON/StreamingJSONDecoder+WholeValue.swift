@@ -188,12 +188,12 @@ struct WholeValueParser {
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
                 index += 1
-                if let decoded = StreamingJSONDecoder.simpleEscape(escape) {
+                if let decoded = JSONEscape.simpleEscape(escape) {
                     flushLoneSurrogate(&scratch)
                     scratch.append(decoded)
                     continue
                 }
-                guard escape == UInt8(ascii: "u"), let unit = hexQuad() else { return nil }
+                guard escape == UInt8(ascii: "u"), let unit = JSONEscape.hexQuad(bytes, at: &index) else { return nil }
                 isASCII = false
                 if let high = highSurrogate, (0xDC00...0xDFFF).contains(unit) {
                     highSurrogate = nil
@@ -213,24 +213,6 @@ struct WholeValueParser {
             }
         }
         return nil
-    }
-
-    private mutating func hexQuad() -> UInt32? {
-        guard bytes.count - index >= 4 else { return nil }
-        var unit: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
-            unit = unit << 4 | digit
-            index += 1
-        }
-        return unit
     }
 
     private mutating func appendScalar(_ value: UInt32) {

@@ -62,12 +62,12 @@ extension RequestArgumentReader {
                 guard cursor < bytes.count else { return nil }
                 let escape = bytes[cursor]
                 cursor += 1
-                if let decoded = Self.simpleEscape(escape) {
+                if let decoded = JSONEscape.simpleEscape(escape) {
                     flushLoneSurrogate()
                     append(decoded)
                     continue
                 }
-                guard escape == UInt8(ascii: "u"), let unit = hexQuad(at: &cursor) else { return nil }
+                guard escape == UInt8(ascii: "u"), let unit = JSONEscape.hexQuad(bytes, at: &cursor) else { return nil }
                 isASCII = false
                 if let high = pendingHigh, (0xDC00...0xDFFF).contains(unit) {
                     pendingHigh = nil
@@ -87,39 +87,5 @@ extension RequestArgumentReader {
             }
         }
         return nil
-    }
-
-    /// The byte a one-letter escape stands for (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`).
-    /// The same table as SwitchyardJSON's internal `StreamingJSONDecoder.simpleEscape`; to be
-    /// folded into it once that is public (a change to SwitchyardJSON rebuilds every module).
-    private static func simpleEscape(_ letter: UInt8) -> UInt8? {
-        switch letter {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return letter
-        case UInt8(ascii: "b"): return 0x08
-        case UInt8(ascii: "f"): return 0x0C
-        case UInt8(ascii: "n"): return 0x0A
-        case UInt8(ascii: "r"): return 0x0D
-        case UInt8(ascii: "t"): return 0x09
-        default: return nil
-        }
-    }
-
-    /// Four hex digits at `cursor` (moved past them).
-    private func hexQuad(at cursor: inout Int) -> UInt32? {
-        guard bytes.count - cursor >= 4 else { return nil }
-        var unit: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[cursor]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
-            unit = unit << 4 | digit
-            cursor += 1
-        }
-        return unit
     }
 }
