@@ -55,6 +55,8 @@ struct FinishedSpan: Sendable {
 /// export queue when it ends. A span the sampler dropped is not recording and never queued.
 public final class BatchedSpan: Span {
     public let context: ServiceContext
+    /// `context.spanIdentity`, kept beside it: reading it back from the context is a lookup and a cast.
+    private let identity: SpanIdentity
     private let sampled: Bool
     private let kind: SpanKind
     private let parentSpanID: SpanID?
@@ -71,9 +73,10 @@ public final class BatchedSpan: Span {
         var ended = false
     }
 
-    init(name: String, kind: SpanKind, context: ServiceContext, parentSpanID: SpanID?, startNanos: UInt64,
-         queue: SpanExportQueue?) {
+    init(name: String, kind: SpanKind, context: ServiceContext, identity: SpanIdentity, parentSpanID: SpanID?,
+         startNanos: UInt64, queue: SpanExportQueue?) {
         self.context = context
+        self.identity = identity
         self.kind = kind
         self.parentSpanID = parentSpanID
         self.startNanos = startNanos
@@ -128,7 +131,7 @@ public final class BatchedSpan: Span {
     }
 
     public func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
-        guard let queue, let identity = context.spanIdentity else { return }
+        guard let queue else { return }
         let endNanos = instant().nanosecondsSinceEpoch
         let finished: FinishedSpan? = state.withLock { state in
             guard !state.ended else { return nil }

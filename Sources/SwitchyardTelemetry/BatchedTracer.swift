@@ -38,9 +38,10 @@ public final class BatchedTracer: Tracer, Sendable {
             (parent?.traceID ?? TraceID.random(using: &generator), SpanID.random(using: &generator))
         }
         let sampled = Self.isSampled(traceID: traceID, parent: parent, by: settings.sampler)
-        context.spanIdentity = SpanIdentity(traceID: traceID, spanID: spanID, flags: sampled ? .sampled : [],
-                                            traceState: parent?.traceState ?? TraceState())
-        return BatchedSpan(name: operationName, kind: kind, context: context, parentSpanID: parent?.spanID,
+        let identity = SpanIdentity(traceID: traceID, spanID: spanID, flags: sampled ? .sampled : [],
+                                    traceState: parent?.traceState ?? TraceState())
+        context.spanIdentity = identity
+        return BatchedSpan(name: operationName, kind: kind, context: context, identity: identity, parentSpanID: parent?.spanID,
                            startNanos: sampled ? instant().nanosecondsSinceEpoch : 0, queue: sampled ? queue : nil)
     }
 
@@ -64,7 +65,7 @@ public final class BatchedTracer: Tracer, Sendable {
     }
 
     /// Sends what is queued now instead of at the next schedule.
-    public func forceFlush() { queue.wakeExporter() }
+    public func forceFlush() { queue.flush() }
 
     public func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext,
                                                      using extractor: Extract) where Extract.Carrier == Carrier {

@@ -3,8 +3,14 @@ import W3CTraceContext
 
 /// Protobuf wire format (varints, length-delimited fields, fixed64), enough for OTLP traces.
 /// Field numbers are those of opentelemetry-proto `trace/v1/trace.proto` and `common/v1/common.proto`.
+/// Written for the exporter's thread, which encodes every span: bytes are copied in blocks, the
+/// common string attribute is written with its lengths computed ahead, and nothing is allocated
+/// per field.
 struct ProtobufWriter {
     private(set) var bytes: [UInt8] = []
+
+    /// A writer with room for `capacity` bytes.
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     private mutating func varint(_ value: UInt64) {
         var value = value
@@ -13,6 +19,14 @@ struct ProtobufWriter {
             value >>= 7
         }
         bytes.append(UInt8(value))
+    }
+
+    /// The bytes `varint(value)` writes.
+    private static func varintSize(_ value: Int) -> Int {
+        var size = 1
+        var value = value >> 7
+        while value > 0 { size += 1; value >>= 7 }
+        return size
     }
 
     private mutating func tag(_ field: UInt64, _ wireType: UInt64) { varint(field << 3 | wireType) }
@@ -32,16 +46,24 @@ struct ProtobufWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func bytes(_ field: UInt64, _ value: [UInt8]) {
+    /// A length-delimited field holding the raw bytes of `value` (an id's byte tuple).
+    mutating func rawBytes<Value>(_ field: UInt64, of value: Value) {
         tag(field, 2)
-        varint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        withUnsafeBytes(of: value) { raw in
+            varint(UInt64(raw.count))
+            bytes.append(contentsOf: raw)
+        }
     }
 
     mutating func string(_ field: UInt64, _ value: String) {
         tag(field, 2)
         varint(UInt64(value.utf8.count))
-        bytes.append(contentsOf: value.utf8)
+        appendUTF8(value)
+    }
+
+    private mutating func appendUTF8(_ value: String) {
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// A nested message, written in place after a one-byte length that is widened (the body
@@ -51,24 +73,34 @@ struct ProtobufWriter {
         let lengthAt = bytes.count
         bytes.append(0)
         body(&self)
-        var length = UInt64(bytes.count - lengthAt - 1)
-        guard length >= 0x80 else {
-            bytes[lengthAt] = UInt8(length)
-            return
+        let length = bytes.count - lengthAt - 1
+        let width = Self.varintSize(length)
+        if width > 1 { bytes.insert(contentsOf: repeatElement(0, count: width - 1), at: lengthAt + 1) }
+        var rest = UInt64(length)
+        for index in lengthAt..<lengthAt + width {
+            bytes[index] = index == lengthAt + width - 1 ? UInt8(rest) : UInt8(rest & 0x7F) | 0x80
+            rest >>= 7
         }
-        var prefix: [UInt8] = []
-        while length >= 0x80 {
-            prefix.append(UInt8(length & 0x7F) | 0x80)
-            length >>= 7
-        }
-        prefix.append(UInt8(length))
-        bytes.replaceSubrange(lengthAt..<lengthAt + 1, with: prefix)
     }
 
     /// `KeyValue { key = 1; value = 2 }`.
     mutating func keyValue(_ key: String, _ value: OTLPValue) {
         string(1, key)
         message(2) { $0.anyValue(value) }
+    }
+
+    /// `field { key = 1; value = AnyValue { string = 1 } }` with every length known before it is
+    /// written: what nearly every span attribute is.
+    mutating func stringKeyValue(_ field: UInt64, _ key: String, _ text: String) {
+        let keyLength = key.utf8.count, textLength = text.utf8.count
+        let anyValueLength = 1 + Self.varintSize(textLength) + textLength
+        let keyValueLength = 1 + Self.varintSize(keyLength) + keyLength + 1 + Self.varintSize(anyValueLength) + anyValueLength
+        tag(field, 2)
+        varint(UInt64(keyValueLength))
+        string(1, key)
+        tag(2, 2)
+        varint(UInt64(anyValueLength))
+        string(1, text)
     }
 
     /// `AnyValue { string = 1; bool = 2; int = 3; double = 4; array = 5 }`.
@@ -85,6 +117,7 @@ struct ProtobufWriter {
 
     mutating func attributes(_ field: UInt64, _ attributes: SpanAttributes) {
         attributes.forEach { key, attribute in
+            if case .string(let text) = attribute { return stringKeyValue(field, key, text) }
             guard let value = OTLPValue(attribute) else { return }
             message(field) { $0.keyValue(key, value) }
         }
@@ -93,10 +126,10 @@ struct ProtobufWriter {
     /// `Span`: trace_id 1, span_id 2, trace_state 3, parent_span_id 4, name 5, kind 6, start 7,
     /// end 8, attributes 9, events 11, links 13, status 15, flags 16.
     mutating func span(_ span: FinishedSpan) {
-        bytes(1, span.identity.traceID.byteArray)
-        bytes(2, span.identity.spanID.byteArray)
+        rawBytes(1, of: span.identity.traceID.bytes)
+        rawBytes(2, of: span.identity.spanID.bytes)
         if let state = span.identity.traceStateHeader { string(3, state) }
-        if let parent = span.parentSpanID { bytes(4, parent.byteArray) }
+        if let parent = span.parentSpanID { rawBytes(4, of: parent.bytes) }
         string(5, span.name)
         uint(6, span.kind.otlpNumber)
         fixed64(7, span.startNanos)
@@ -112,8 +145,8 @@ struct ProtobufWriter {
         for link in span.links {
             guard let linked = link.context.spanIdentity else { continue }
             message(13) { // Link: trace_id 1, span_id 2, trace_state 3, attributes 4, flags 6
-                $0.bytes(1, linked.traceID.byteArray)
-                $0.bytes(2, linked.spanID.byteArray)
+                $0.rawBytes(1, of: linked.traceID.bytes)
+                $0.rawBytes(2, of: linked.spanID.bytes)
                 if let state = linked.traceStateHeader { $0.string(3, state) }
                 $0.attributes(4, link.attributes)
                 $0.fixed32(6, 0x100 | UInt32(linked.flags.rawValue))
@@ -290,6 +323,7 @@ struct JSONWriter {
 extension SpanIdentity {
     /// The W3C `tracestate` header value, `nil` when empty.
     var traceStateHeader: String? {
-        TraceContext(traceID: traceID, spanID: spanID, flags: flags, state: traceState).traceStateHeaderValue
+        guard !traceState.isEmpty else { return nil }
+        return TraceContext(traceID: traceID, spanID: spanID, flags: flags, state: traceState).traceStateHeaderValue
     }
 }

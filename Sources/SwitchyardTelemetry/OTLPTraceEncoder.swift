@@ -15,7 +15,8 @@ struct OTLPTraceEncoder: Sendable {
 
     /// The request as binary protobuf (`application/x-protobuf`).
     func protobuf(_ spans: [FinishedSpan]) -> [UInt8] {
-        var request = ProtobufWriter()
+        // About 400 bytes a span with the engine's attributes: one allocation for most batches.
+        var request = ProtobufWriter(capacity: 512 + spans.count * 400)
         request.message(1) { resourceSpans in                       // resource_spans
             resourceSpans.message(1) { resource in                    // resource
                 for (key, value) in resourceAttributes.sorted(by: { $0.key < $1.key }) {

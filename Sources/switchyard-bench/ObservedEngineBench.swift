@@ -26,7 +26,10 @@ enum ObservedEngineBench {
     /// (both off), each measured by the same function and alternated over `rounds` rounds so a
     /// noisy neighbour hits all four alike; medians, and the ratios to the unobserved median.
     /// (`task_overhead_us`, measured once before, is not the comparator: its first run in a
-    /// process pays warm-up the later ones do not.)
+    /// process pays warm-up the later ones do not.) Beside each, `task_cpu_*_us`: the process's CPU
+    /// time per task in that arm, all threads (exporters included), which on two busy cores says
+    /// more than wall time alone. `$SWITCHYARD_BENCH_OBSERVED_ROUNDS` overrides `rounds`; the
+    /// tracers read the `OTEL_*` variables (`OTEL_BSP_*` batch sizes).
     static func measure(engine: WorkflowEngine, items: JSONValue, toolCallMicros: Double,
                         rounds: Int = 5) async throws -> [String: Double] {
         let switches = try Switches.shared
@@ -38,11 +41,16 @@ enum ObservedEngineBench {
             ("task_overhead_swift_otel_us", "swift_otel_overhead_ratio", true, .swiftOTel),
         ]
         var samples = Array(repeating: [Double](), count: arms.count)
+        var cpuSamples = Array(repeating: [Double](), count: arms.count)
+        let rounds = ProcessInfo.processInfo.environment["SWITCHYARD_BENCH_OBSERVED_ROUNDS"].flatMap(Int.init) ?? rounds
+        let tasks = Double((items.arrayValue?.count ?? 0) + 20)  // the measured run and its warm-up
         for _ in 0..<rounds {
             for (index, arm) in arms.enumerated() {
                 switches.set(metrics: arm.metrics, tracer: arm.tracer)
+                let cpuBefore = Self.processCPUMicros()
                 samples[index].append(try await EngineBench.overhead(engine: engine, workflowID: "bench", items: items,
                                                                      toolCallMicros: toolCallMicros))
+                cpuSamples[index].append((Self.processCPUMicros() - cpuBefore) / tasks)
             }
         }
         let offMedian = median(samples[0])
@@ -51,8 +59,17 @@ enum ObservedEngineBench {
             let value = median(samples[index])
             figures[arm.figure] = value
             if let ratio = arm.ratio { figures[ratio] = value / offMedian }
+            figures[arm.figure.replacingOccurrences(of: "task_overhead_", with: "task_cpu_")] = median(cpuSamples[index])
         }
         return figures
+    }
+
+    /// CPU time of the whole process so far (every thread: the engine's, the exporters', the
+    /// adapters'), in µs.
+    static func processCPUMicros() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
     }
 
     private static func median(_ values: [Double]) -> Double {
@@ -85,7 +102,7 @@ enum ObservedEngineBench {
             let silent = Logger(label: "bench.otel") { _ in SwiftLogNoOpLogHandler() }
             configuration.diagnosticLogger = .custom(silent)
             let (swiftOTel, service) = try OTel.makeTracingBackend(configuration: configuration)
-            var settings = OTLPTraceSettings()
+            var settings = try OTLPTraceSettings(environment: ProcessInfo.processInfo.environment)
             settings.endpoint = endpoint
             settings.resourceAttributes["service.name"] = "switchyard-bench"
             let (batched, session) = TracingBootstrap.makeBatchedTracer(settings: settings, logger: silent)
