@@ -70,7 +70,6 @@ final class SpanExportQueue: Sendable {
         }
         for await _ in wakes { await sendQueued() }
         ticker.cancel()
-        buffer.withLock { $0.flushAll = true }
         await sendQueued()
         try? await client.shutdown()
     }
@@ -86,7 +85,7 @@ final class SpanExportQueue: Sendable {
             let (batch, dropped) = buffer.withLock { buffer in
                 defer { buffer.dropped = 0 }
                 let size = settings.maxExportBatchSize
-                guard buffer.spans.count >= size || buffer.flushAll else { return ([FinishedSpan](), buffer.dropped) }
+                guard buffer.spans.count >= size || buffer.flushAll || buffer.closed else { return ([FinishedSpan](), buffer.dropped) }
                 let batch = Array(buffer.spans.prefix(size))
                 buffer.spans.removeFirst(batch.count)
                 if buffer.spans.isEmpty { buffer.flushAll = false }
