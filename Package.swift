@@ -218,7 +218,8 @@ let package = Package(
 
         // MARK: Tests
         // Shared by the test targets: temporary directories removed at exit, the `.slow` trait.
-        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: strict),
+        .target(name: "SwitchyardTestSupport", dependencies: ["SwitchyardJSON"], path: "Tests/SwitchyardTestSupport",
+                resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SwitchyardJSONTests", dependencies: ["SwitchyardTestSupport", "SwitchyardJSON"], swiftSettings: strict),
         .testTarget(
             name: "SwitchyardFFITests", dependencies: ["SwitchyardTestSupport", "SwitchyardFFI"], swiftSettings: strict),
@@ -256,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardAgentsTests",
             dependencies: ["SwitchyardTestSupport", "SwitchyardAgents", "SwitchyardRuntime", "SwitchyardJSON"],
-            resources: [.copy("Fixtures")], swiftSettings: strict),
+            swiftSettings: strict),
         .testTarget(
             name: "SwitchyardIsolationTests",
             dependencies: [

@@ -32,8 +32,10 @@ public struct AgentDefinition: Sendable {
 
     /// Reads an `agents[]` entry.
     ///
-    /// `tools` may hold tool id strings or tool objects; an object contributes its `id` (the
-    /// engine resolves the tool itself, inline or declared).
+    /// `tools` (here and on each action) may hold tool id strings or tool objects; an object
+    /// contributes its `id` (the engine resolves the tool itself, inline or declared). The model
+    /// is `model` (an id, `provider:model`, or an inline object), else compozy's older
+    /// `config:` object, else the project's default.
     /// - Parameters:
     ///   - json: The agent object.
     ///   - path: Where it sits (`agents[0]`), for error messages.
@@ -50,23 +52,24 @@ public struct AgentDefinition: Sendable {
             }
             actions.append(action)
         }
-        var toolIDs: [String] = []
-        for (toolPath, entry) in try readingConfig({ () throws(FieldProblem) in try fields.elements("tools") }) {
-            let toolID = try readingConfig { () throws(FieldProblem) in
-                if let name = entry.stringValue { return name }
-                return try FieldReader(entry, at: toolPath).requiredString("id")
-            }
-            if !toolIDs.contains(toolID) { toolIDs.append(toolID) }
-        }
+        let toolIDs = try readingConfig { () throws(FieldProblem) in try declaredToolIDs(in: fields.elements("tools")) }
         let maxIterations = try readingConfig { () throws(FieldProblem) in try fields.int("max_iterations") }
             ?? Self.defaultMaxIterations
         guard maxIterations >= 1 else {
             throw AgentError(.invalidConfig, "\(fields.path("max_iterations")): must be at least 1, got \(maxIterations)")
         }
         let instructions = try readingConfig { () throws(FieldProblem) in try fields.string("instructions") }
+        // compozy's older agent form puts the model object under `config:`; `model:` wins.
+        let modelKey = fields.members["model"] == nil && fields.members["config"] != nil ? "config" : "model"
         self.init(id: id, instructions: instructions ?? "",
-                  model: try models.resolve(fields.members["model"], at: fields.path("model")),
+                  model: try models.resolve(fields.members[modelKey], at: fields.path(modelKey)),
                   actions: actions, toolIDs: toolIDs, maxIterations: maxIterations)
+    }
+
+    /// The tools a run of `actionID` may call: the agent's, then the action's own.
+    public func toolIDs(for actionID: String?) -> [String] {
+        let own = actionID.flatMap { id in actions.first { $0.id == id } }?.toolIDs ?? []
+        return toolIDs + own.filter { !toolIDs.contains($0) }
     }
 
     /// The action with `id`.

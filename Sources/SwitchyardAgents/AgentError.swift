@@ -1,3 +1,5 @@
+import SwitchyardRuntime
+
 /// Why an agent run, or the reading of an agent's configuration, failed.
 ///
 /// `message` is the bare reason (for example exactly "max tool iterations reached without final
@@ -12,7 +14,7 @@ public struct AgentError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The agent or model configuration is malformed (a field is missing or has the wrong type).
         public static let invalidConfig = Code("invalid_config")
-        /// The model's provider is neither `openai`, OpenAI-compatible, nor `mock`.
+        /// The model's provider is neither `anthropic`, `openai`, OpenAI-compatible, nor `mock`.
         public static let unsupportedProvider = Code("unsupported_provider")
         /// The requested action id is not declared by the agent, or neither action nor prompt was given.
         public static let unknownAction = Code("unknown_action")
@@ -49,6 +51,8 @@ public struct AgentError: Error, Sendable, Hashable, CustomStringConvertible {
     public var actionID: String?
     /// The model concerned (`provider/model`), when known.
     public var model: String?
+    /// The tokens the run's model calls used before it failed (empty when none answered).
+    public var usage = UsageSummary()
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, agentID: String? = nil, actionID: String? = nil,

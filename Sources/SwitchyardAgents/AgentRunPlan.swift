@@ -34,6 +34,9 @@ struct AgentRunPlan: Sendable {
         if let missing = agent.toolIDs.first(where: { toolsByID[$0] == nil }) {
             throw AgentError(.toolNotFound, "tool '\(missing)' is listed by the agent but was not provided")
         }
+        if let missing = action?.toolIDs.first(where: { toolsByID[$0] == nil }) {
+            throw AgentError(.toolNotFound, "tool '\(missing)' is listed by the action but was not provided")
+        }
 
         self.agentID = agent.id
         self.maxIterations = max(1, agent.maxIterations)

@@ -4,7 +4,7 @@ import SwitchyardJSON
 extension AgentRunner {
     static let maxIterationsMessage = "max tool iterations reached without final response"
 
-    func converse(_ plan: AgentRunPlan, provider: any ChatProvider) async throws -> JSONValue {
+    func converse(_ plan: AgentRunPlan, provider: any ChatProvider, meter: UsageMeter) async throws -> JSONValue {
         var messages = plan.openingMessages
         var rejectedAnswer: String?
         for iteration in 1...plan.maxIterations {
@@ -13,12 +13,13 @@ extension AgentRunner {
             let response = try await provider.complete(ChatRequest(
                 messages: messages, tools: plan.descriptors, jsonMode: plan.structured,
                 outputSchema: plan.outputSchema))
+            meter.record(response.usage)
             messages.append(response.message)
 
             if !response.message.toolCalls.isEmpty {
                 rejectedAnswer = nil
-                for call in response.message.toolCalls {
-                    let output = try await runTool(call, plan: plan)
+                let calls = response.message.toolCalls
+                for (call, output) in zip(calls, try await runTools(calls, plan: plan)) {
                     messages.append(.toolResult(callID: call.id, output: output))
                 }
                 continue
@@ -58,6 +59,19 @@ extension AgentRunner {
                                 + problems.joined(separator: "; "))
         }
         return .accepted(value)
+    }
+
+    /// Runs one turn's tool calls concurrently; the outputs come back in the calls' order.
+    private func runTools(_ calls: [ChatToolCall], plan: AgentRunPlan) async throws -> [JSONValue] {
+        if calls.count == 1 { return [try await runTool(calls[0], plan: plan)] }
+        return try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
+            for (index, call) in calls.enumerated() {
+                group.addTask { (index, try await runTool(call, plan: plan)) }
+            }
+            var outputs = [JSONValue](repeating: .null, count: calls.count)
+            for try await (index, output) in group { outputs[index] = output }
+            return outputs
+        }
     }
 
     /// Runs one tool call; every failure but cancellation becomes an `{"error": ...}` output.

@@ -8,8 +8,8 @@ import SwitchyardJSON
 /// 1. The model gets the system message (`instructions`), the user message (the action's
 ///    prompt and/or the free prompt, then `Input: {...}`), the conversation so far, and the
 ///    tools (function name = tool id, parameters = its input schema).
-/// 2. If it asks for tool calls, each runs in order and its output is appended as a `tool`
-///    message. A call that fails (unknown tool, arguments that are not JSON or break the
+/// 2. If it asks for tool calls, they run concurrently (as compozy runs one turn's calls) and
+///    their outputs are appended as `tool` messages in the order the model asked for them. A call that fails (unknown tool, arguments that are not JSON or break the
 ///    tool's input schema, or a tool that throws) becomes `{"error": "..."}` so the model
 ///    can recover; only cancellation ends the run.
 /// 3. Otherwise its text is the final answer: `{"response": text}`; or, with an output schema or
@@ -42,11 +42,15 @@ public struct AgentRunner: Sendable {
         self.schemaValidator = schemaValidator
     }
 
-    /// The provider for a model: `MockProvider` for `mock`, else `OpenAICompatibleProvider`.
+    /// The provider for a model: `MockProvider` for `mock`, `AnthropicProvider` for
+    /// `anthropic`, else `OpenAICompatibleProvider`.
     /// - Throws: `AgentError` `.unsupportedProvider` for a provider with no known URL and no `api_url`.
     public func provider(for model: ModelConfig) throws(AgentError) -> any ChatProvider {
-        if model.provider == "mock" { return MockProvider(config: model) }
-        return try OpenAICompatibleProvider(config: model, httpClient: httpClient, logger: logger)
+        switch model.provider {
+        case "mock": return MockProvider(config: model)
+        case "anthropic": return AnthropicProvider(config: model, httpClient: httpClient, logger: logger)
+        default: return try OpenAICompatibleProvider(config: model, httpClient: httpClient, logger: logger)
+        }
     }
 
     /// Runs the agent for `action` (by id) or a free `prompt`, with `input` (the task's rendered
@@ -56,38 +60,55 @@ public struct AgentRunner: Sendable {
     ///   - actionID: The action to perform; its prompt comes first in the user message.
     ///   - prompt: A free prompt; alone, or after the action's prompt when both are given.
     ///   - input: The task input, validated against the action's input schema.
-    ///   - tools: One `AgentTool` per id in `agent.toolIDs` (extra tools are offered too).
+    ///   - tools: One `AgentTool` per id in `agent.toolIDs` and the action's `toolIDs` (extra
+    ///     tools are offered too).
     ///   - timeout: The budget for the whole run (model calls and tool calls); `nil` for none.
     /// - Returns: `{"response": text}` or the validated structured answer.
     /// - Throws: `AgentError`, with the agent, action and model filled in.
     public func run(agent: AgentDefinition, actionID: String?, prompt: String?, input: JSONValue,
                     tools: [AgentTool], timeout: Duration?) async throws -> JSONValue {
-        let provider: any ChatProvider
-        do {
-            provider = try self.provider(for: agent.model)
-        } catch {
-            throw error.inContext(agentID: agent.id, actionID: actionID, model: agent.model.displayName)
-        }
-        return try await run(agent: agent, actionID: actionID, prompt: prompt, input: input, tools: tools,
-                             timeout: timeout, provider: provider)
+        try await runReportingUsage(agent: agent, actionID: actionID, prompt: prompt, input: input, tools: tools,
+                                    timeout: timeout).output
     }
 
     /// Runs the agent against a given provider (for custom backends).
     /// - Throws: `AgentError`, with the agent, action and model filled in.
     public func run(agent: AgentDefinition, actionID: String?, prompt: String?, input: JSONValue,
                     tools: [AgentTool], timeout: Duration?, provider: any ChatProvider) async throws -> JSONValue {
+        try await runReportingUsage(agent: agent, actionID: actionID, prompt: prompt, input: input, tools: tools,
+                                    timeout: timeout, provider: provider).output
+    }
+
+    /// Runs the agent like `run`, also returning the tokens its model calls used.
+    /// - Parameter provider: The backend; `nil` takes `provider(for: agent.model)`.
+    /// - Throws: `AgentError`, with the agent, action and model filled in and `usage` holding the
+    ///   tokens of the calls made before the failure.
+    public func runReportingUsage(agent: AgentDefinition, actionID: String?, prompt: String?, input: JSONValue,
+                                  tools: [AgentTool], timeout: Duration?,
+                                  provider: (any ChatProvider)? = nil) async throws -> AgentRunResult {
+        let meter = UsageMeter(provider: agent.model.provider, model: agent.model.model, agentID: agent.id)
+        func failure(_ error: AgentError) -> AgentError {
+            var error = error.inContext(agentID: agent.id, actionID: actionID, model: agent.model.displayName)
+            error.usage = meter.summary
+            return error
+        }
         do {
+            let chosen = try provider ?? self.provider(for: agent.model)
             let plan = try AgentRunPlan(agent: agent, actionID: actionID, prompt: prompt, input: input,
                                         tools: tools, schemaValidator: schemaValidator)
-            guard let timeout else { return try await converse(plan, provider: provider) }
-            return try await withTimeLimit(timeout) { try await converse(plan, provider: provider) }
+            let output: JSONValue
+            if let timeout {
+                output = try await withTimeLimit(timeout) { try await converse(plan, provider: chosen, meter: meter) }
+            } else {
+                output = try await converse(plan, provider: chosen, meter: meter)
+            }
+            return AgentRunResult(output: output, usage: meter.summary)
         } catch let error as AgentError {
-            throw error.inContext(agentID: agent.id, actionID: actionID, model: agent.model.displayName)
+            throw failure(error)
         } catch {
             // Only cancellation reaches here: providers and tools' failures are AgentErrors or
             // tool messages.
-            throw AgentError(.canceled, Task.isCancelled ? "the run was cancelled" : "\(error)",
-                             agentID: agent.id, actionID: actionID, model: agent.model.displayName)
+            throw failure(AgentError(.canceled, Task.isCancelled ? "the run was cancelled" : "\(error)"))
         }
     }
 

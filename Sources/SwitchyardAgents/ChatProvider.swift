@@ -28,11 +28,14 @@ public struct ChatResponse: Sendable {
     public var message: ChatMessage
     /// The provider's `finish_reason` (`stop`, `tool_calls`, `length`), when given.
     public var finishReason: String?
+    /// The tokens the call used, when the provider reported them.
+    public var usage: TokenUsage?
 
     /// Creates a response.
-    public init(message: ChatMessage, finishReason: String? = nil) {
+    public init(message: ChatMessage, finishReason: String? = nil, usage: TokenUsage? = nil) {
         self.message = message
         self.finishReason = finishReason
+        self.usage = usage
     }
 }
 

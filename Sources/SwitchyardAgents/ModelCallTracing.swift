@@ -35,13 +35,18 @@ enum ModelCallTracing {
         InstrumentationSystem.instrument.inject(context, into: &request, using: HTTPRequestHeaderInjector())
     }
 
-    /// Token usage and the answering model from a chat-completions response, when it says.
+    /// Token usage and the answering model from a provider response, when it says.
     static func recordUsage(in response: JSONValue) {
         guard let span, span.isRecording else { return }
         if let model = response["model"]?.stringValue { span.attributes["gen_ai.response.model"] = model }
         guard let usage = response["usage"] else { return }
-        if let input = usage["prompt_tokens"]?.intValue { span.attributes["gen_ai.usage.input_tokens"] = input }
-        if let output = usage["completion_tokens"]?.intValue { span.attributes["gen_ai.usage.output_tokens"] = output }
+        // OpenAI's names, else Anthropic's.
+        if let input = (usage["prompt_tokens"] ?? usage["input_tokens"])?.intValue {
+            span.attributes["gen_ai.usage.input_tokens"] = input
+        }
+        if let output = (usage["completion_tokens"] ?? usage["output_tokens"])?.intValue {
+            span.attributes["gen_ai.usage.output_tokens"] = output
+        }
     }
 }
 
@@ -55,6 +60,15 @@ struct HTTPRequestHeaderInjector: Injector {
 extension OpenAICompatibleProvider {
     /// Sends one chat-completions request (with its retries, see `completeWithRetries`) inside a
     /// `chat MODEL` span, the provider request carrying that span's `traceparent`.
+    /// - Throws: `AgentError`, as `completeWithRetries`.
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        try await ModelCallTracing.traced(config) { try await completeWithRetries(request) }
+    }
+}
+
+extension AnthropicProvider {
+    /// Sends one Messages request (with its retries) inside a `chat MODEL` span, the provider
+    /// request carrying that span's `traceparent`.
     /// - Throws: `AgentError`, as `completeWithRetries`.
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         try await ModelCallTracing.traced(config) { try await completeWithRetries(request) }

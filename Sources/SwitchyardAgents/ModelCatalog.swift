@@ -2,8 +2,9 @@ import SwitchyardJSON
 
 /// A project's `models:` list, resolving the `model` field of an agent.
 ///
-/// An agent's `model` is a string naming an entry (by `id`, else by its `model` name), an inline
-/// object, or absent. The entry with `default: true` fills whatever the agent leaves out: the
+/// An agent's `model` is a string naming an entry (by `id`, else by its `model` name), compozy's
+/// `provider:model` shorthand (`openai:gpt-4o`, when no entry has that name), an inline object,
+/// or absent. The entry with `default: true` fills whatever the agent leaves out: the
 /// whole model when absent; for an inline object, a missing `provider`, and, when the providers
 /// agree, a missing `model`, `api_key`, `api_url` and `params` keys. A key for one service is
 /// never sent to another.
@@ -62,6 +63,11 @@ public struct ModelCatalog: Sendable {
             }
             return try ModelConfig(json: defaultEntry, at: path)
         case .string(let name)?:
+            // A project entry's name wins over the shorthand (`llama3:8b` may be an entry's id).
+            if !entries.contains(where: { $0.name == name }), let short = ModelConfig.shorthand(name) {
+                let inline: [String: JSONValue] = ["provider": .string(short.provider), "model": .string(short.model)]
+                return try ModelConfig(json: filledFromDefault(inline), at: path)
+            }
             return try ModelConfig(json: try entry(named: name, at: path), at: path)
         case .object(let inline)?:
             if inline.count == 1, let name = inline["id"]?.stringValue {
@@ -89,7 +95,7 @@ public struct ModelCatalog: Sendable {
         // A different provider shares nothing else with the default: its model name, key, URL and
         // params would be wrong there.
         guard sameProvider else { return .object(merged) }
-        for key in ["model", "api_key", "api_url"] where merged[key] == nil { merged[key] = base[key] }
+        for key in ["model", "api_key", "api_url", "organization", "max_retries"] where merged[key] == nil { merged[key] = base[key] }
         if let baseParams = base["params"]?.objectValue {
             var params = baseParams
             for (key, value) in inline["params"]?.objectValue ?? [:] { params[key] = value }

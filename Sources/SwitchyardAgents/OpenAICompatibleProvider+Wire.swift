@@ -5,12 +5,12 @@ import SwitchyardRuntime
 /// small, and keeping it in `JSONValue` lets `params` merge into the body without a Codable model
 /// that would drop the fields it does not know.
 extension OpenAICompatibleProvider {
-    /// The request body: `params` first, then the fields this runner owns on top.
+    /// The request body: `params` as compozy's OpenAI client sends them (`PromptParams`), then
+    /// the fields this runner owns on top.
     ///
     /// `stream` is dropped from `params`: the runner reads one complete answer.
     func requestBody(for request: ChatRequest) -> JSONValue {
-        var body = config.params.objectValue ?? [:]
-        body["stream"] = nil
+        var body = PromptParams.wireFields(config.params, fields: PromptParams.openAIFields, passThrough: true)
         body["model"] = .string(config.model)
         body["messages"] = .array(request.messages.map(Self.encode(message:)))
         if !request.tools.isEmpty {
@@ -64,7 +64,18 @@ extension OpenAICompatibleProvider {
         }
         return ChatResponse(
             message: ChatMessage(role: .assistant, content: text(of: message["content"]), toolCalls: toolCalls),
-            finishReason: choice["finish_reason"]?.stringValue)
+            finishReason: choice["finish_reason"]?.stringValue, usage: usage(in: json["usage"]))
+    }
+
+    /// `usage` of a chat completion: `prompt_tokens`, `completion_tokens`, `total_tokens`, and
+    /// the reasoning and cached counts in `completion_tokens_details` / `prompt_tokens_details`.
+    static func usage(in usage: JSONValue?) -> TokenUsage? {
+        guard let usage, let prompt = usage["prompt_tokens"]?.intValue else { return nil }
+        let count = { (value: JSONValue?) in value?.intValue.map { Int($0) } }
+        return TokenUsage(promptTokens: Int(prompt), completionTokens: count(usage["completion_tokens"]) ?? 0,
+                          totalTokens: count(usage["total_tokens"]),
+                          reasoningTokens: count(usage["completion_tokens_details"]?["reasoning_tokens"]),
+                          cachedPromptTokens: count(usage["prompt_tokens_details"]?["cached_tokens"]))
     }
 
     /// Arguments arrive as JSON text (OpenAI) or, from some servers, as an object already.
@@ -86,21 +97,5 @@ extension OpenAICompatibleProvider {
             return parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined()
         default: return nil
         }
-    }
-
-    /// The provider's own explanation of an error response: OpenAI's `error.message`, a bare
-    /// `error` string, or the start of the body.
-    static func errorMessage(in body: [UInt8]) -> String {
-        if let json = try? JSONValue(parsing: body) {
-            if let message = json["error"]?["message"]?.stringValue { return message }
-            if let message = json["error"]?.stringValue { return message }
-            if let message = json["message"]?.stringValue { return message }
-        }
-        let text = snippet(body)
-        return text.isEmpty ? "(empty body)" : text
-    }
-
-    static func snippet(_ body: [UInt8]) -> String {
-        String(decoding: body.prefix(500), as: UTF8.self)
     }
 }

@@ -18,25 +18,40 @@ public struct WorkflowAgentExecutor: AgentExecutor {
     /// Runs the agent to its final answer.
     /// - Throws: `TaskFailure` naming the agent, action and what failed.
     public func run(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async throws -> JSONValue {
+        try await runReportingUsage(request, adapters: adapters).output.get()
+    }
+
+    /// Runs the agent to its final answer, with the tokens its model calls used (also when it
+    /// failed after some calls).
+    public func runReportingUsage(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async -> AgentTaskResult {
         let agentID = request.agent["id"]?.stringValue ?? "?"
         do {
             // Model settings may read the environment (`api_key: "{{ .env.OPENAI_API_KEY }}"`).
             let context: JSONValue = ["env": .object(request.env.mapValues(JSONValue.string))]
             let models = try TemplateRenderer.render(.array(request.models), context: context)
             var agent = request.agent.objectValue ?? [:]
-            if let model = agent["model"] { agent["model"] = try TemplateRenderer.render(model, context: context) }
+            for key in ["model", "config"] {
+                if let model = agent[key] { agent[key] = try TemplateRenderer.render(model, context: context) }
+            }
             let catalog = try ModelCatalog(models: models)
             let definition = try AgentDefinition(json: .object(agent), at: "agents[\(agentID)]", models: catalog)
-            let tools = definition.toolIDs.compactMap { toolID -> AgentTool? in
+            // The agent's tools, then the action's own (compozy's action-level `tools`).
+            let tools = definition.toolIDs(for: request.action).compactMap { toolID -> AgentTool? in
                 guard let tool = request.tools[toolID], let adapter = adapters[tool.adapterKey] else { return nil }
                 return Self.agentTool(tool, adapter: adapter, env: request.env)
             }
-            return try await runner.run(agent: definition, actionID: request.action, prompt: request.prompt,
-                                        input: request.input, tools: tools, timeout: nil)
+            let result = try await runner.runReportingUsage(agent: definition, actionID: request.action,
+                                                            prompt: request.prompt, input: request.input,
+                                                            tools: tools, timeout: nil)
+            return AgentTaskResult(output: .success(result.output), usage: result.usage)
         } catch let error as AgentError {
-            throw TaskFailure("agent \"\(agentID)\": \(error.description)", kind: error.code.toolErrorKind)
+            let failure = TaskFailure("agent \"\(agentID)\": \(error.description)", kind: error.code.toolErrorKind)
+            return AgentTaskResult(output: .failure(failure), usage: error.usage)
         } catch let error as TemplateError {
-            throw TaskFailure("agent \"\(agentID)\": \(error.description)")
+            return AgentTaskResult(output: .failure(TaskFailure("agent \"\(agentID)\": \(error.description)")),
+                                   usage: UsageSummary())
+        } catch {
+            return AgentTaskResult(output: .failure(error), usage: UsageSummary())
         }
     }
 

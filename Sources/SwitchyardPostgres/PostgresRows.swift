@@ -7,7 +7,7 @@ enum PostgresRows {
     static let workflowColumns = "exec_id, workflow_id, status, input, output, error, created_at, updated_at"
     static let taskColumns = """
         task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at, updated_at, \
-        started_at, ended_at, attempts
+        started_at, ended_at, attempts, usage
         """
 
     /// The insert-or-replace of one task checkpoint (its place `(workflow_exec_id, path)` is the key).
@@ -17,12 +17,12 @@ enum PostgresRows {
         VALUES (\(record.taskExecID), \(record.taskID), \(record.workflowExecID), \(record.path), \(record.parent),
                 \(record.status.rawValue), \(record.input.jsonString), \(record.output?.jsonString),
                 \(record.error?.jsonString), \(record.createdAt), \(record.updatedAt), \(record.startedAt),
-                \(record.endedAt), \(record.attempts))
+                \(record.endedAt), \(record.attempts), \(record.usage?.jsonString))
         ON CONFLICT (workflow_exec_id, path) DO UPDATE SET
             task_exec_id = excluded.task_exec_id, task_id = excluded.task_id, parent = excluded.parent,
             status = excluded.status, input = excluded.input, output = excluded.output, error = excluded.error,
             updated_at = excluded.updated_at, started_at = excluded.started_at, ended_at = excluded.ended_at,
-            attempts = excluded.attempts
+            attempts = excluded.attempts, usage = excluded.usage
         """
     }
 
@@ -37,13 +37,13 @@ enum PostgresRows {
         SELECT \(record.taskExecID), \(record.taskID), \(record.workflowExecID), \(record.path), \(record.parent),
                \(record.status.rawValue), \(record.input.jsonString), \(record.output?.jsonString),
                \(record.error?.jsonString), \(record.createdAt), \(record.updatedAt), \(record.startedAt),
-               \(record.endedAt), \(record.attempts)
+               \(record.endedAt), \(record.attempts), \(record.usage?.jsonString)
         WHERE EXISTS (SELECT 1 FROM fence)
         ON CONFLICT (workflow_exec_id, path) DO UPDATE SET
             task_exec_id = excluded.task_exec_id, task_id = excluded.task_id, parent = excluded.parent,
             status = excluded.status, input = excluded.input, output = excluded.output, error = excluded.error,
             updated_at = excluded.updated_at, started_at = excluded.started_at, ended_at = excluded.ended_at,
-            attempts = excluded.attempts
+            attempts = excluded.attempts, usage = excluded.usage
         RETURNING 1
         """
     }
@@ -75,7 +75,8 @@ enum PostgresRows {
                 output: json(try cells["output"].decode(String?.self)), error: json(try cells["error"].decode(String?.self)),
                 createdAt: try cells["created_at"].decode(String.self), updatedAt: try cells["updated_at"].decode(String.self),
                 startedAt: try cells["started_at"].decode(String?.self), endedAt: try cells["ended_at"].decode(String?.self),
-                attempts: try cells["attempts"].decode(Int.self)))
+                attempts: try cells["attempts"].decode(Int.self),
+                usage: json(try cells["usage"].decode(String?.self))))
         }
         return records
     }

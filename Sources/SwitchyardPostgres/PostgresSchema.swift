@@ -114,6 +114,8 @@ enum PostgresSchema {
             WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION switchyard_notify_task()
             """,
         ],
+        // 5: the token usage of a task's model calls (compozy's `usage` array); old rows have none.
+        ["ALTER TABLE task_executions ADD COLUMN usage TEXT"],
     ]
 
     /// The version this code writes.

@@ -33,10 +33,14 @@ enum APIRoutes {
             throw APIError.notFound("no execution \"\(execID)\"", kind: "unknown_execution")
         }
         let tasks = try await engine.store.tasks(workflowExecID: execID)
-        return ["exec_id": .string(record.execID), "workflow_id": .string(record.workflowID),
-                "status": .string(record.status.rawValue), "input": record.input, "output": record.output ?? .null,
-                "error": record.error ?? .null, "created_at": .string(record.createdAt),
-                "updated_at": .string(record.updatedAt), "tasks": .array(tasks.map(\.json))]
+        var state: [String: JSONValue] = [
+            "exec_id": .string(record.execID), "workflow_id": .string(record.workflowID),
+            "status": .string(record.status.rawValue), "input": record.input, "output": record.output ?? .null,
+            "error": record.error ?? .null, "created_at": .string(record.createdAt),
+            "updated_at": .string(record.updatedAt), "tasks": .array(tasks.map(\.json)),
+        ]
+        if let usage = tasks.executionUsage { state["usage"] = usage }
+        return .object(state)
     }
 
     /// 408 once a sync wait ran out: the run goes on; the answer carries its state so far.

@@ -103,6 +103,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
                 members["created_at"] = .string(record.createdAt)
                 members["updated_at"] = .string(record.updatedAt)
                 members["tasks"] = .array(tasks.map(\.json))
+                if let usage = tasks.executionUsage { members["usage"] = usage }
                 print(JSONValue.object(members).jsonString)
                 return
             }

@@ -93,7 +93,7 @@ struct AgentConfigurationTests {
         #expect(badInput?.description.hasPrefix("agent 'calc', action 'sum', model 'mock': ") == true)
 
         var remote = agent
-        remote.model = ModelConfig(provider: "anthropic", model: "claude")
+        remote.model = ModelConfig(provider: "bedrock", model: "claude")
         let unsupported = await agentError {
             try await runner.run(agent: remote, actionID: "sum", prompt: nil, input: ["a": 1, "b": 2], tools: tools,
                                  timeout: nil)

@@ -1,6 +1,7 @@
 import Synchronization
 import SwitchyardAgents
 import SwitchyardJSON
+import SwitchyardTestSupport
 import SwitchyardRuntime
 
 /// Records every input a test tool was called with.

@@ -38,4 +38,34 @@ public protocol AgentExecutor: Sendable {
     /// - Parameter adapters: the engine's adapters, for the tool calls the model asks for.
     /// - Throws: `TaskFailure` or `ToolError`; either fails the task.
     func run(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async throws -> JSONValue
+
+    /// Runs the agent like `run`, also reporting the tokens its model calls used — on failure
+    /// too (what the calls before it used). The engine records them as the task's `usage`.
+    func runReportingUsage(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async -> AgentTaskResult
+}
+
+extension AgentExecutor {
+    /// `run` with no usage reported, for executors that know none.
+    public func runReportingUsage(_ request: AgentTaskRequest, adapters: [String: any ToolAdapter]) async -> AgentTaskResult {
+        do {
+            return AgentTaskResult(output: .success(try await run(request, adapters: adapters)), usage: UsageSummary())
+        } catch {
+            return AgentTaskResult(output: .failure(error), usage: UsageSummary())
+        }
+    }
+}
+
+/// What an agent task produced: its output or why it failed, and the tokens its model calls used
+/// either way.
+public struct AgentTaskResult: Sendable {
+    /// The task output, or a `TaskFailure`/`ToolError`.
+    public var output: Result<JSONValue, any Error>
+    /// The tokens used, per provider and model.
+    public var usage: UsageSummary
+
+    /// Creates a result.
+    public init(output: Result<JSONValue, any Error>, usage: UsageSummary) {
+        self.output = output
+        self.usage = usage
+    }
 }

@@ -38,17 +38,20 @@ extension ExecutionRun {
             let request = AgentTaskRequest(
                 agent: agent, action: task.config.action, prompt: task.config.prompt, input: input,
                 tools: engine.project.tools(visibleTo: workflow.config), models: engine.project.models, env: workflow.env)
+            let result = await executor.runReportingUsage(request, adapters: engine.adapters)
+            var attempt: Attempt
             do {
-                let output = try await executor.run(request, adapters: engine.adapters)
-                return Attempt(status: .success, output: output.objectValue != nil ? output : ["response": output])
+                let output = try result.output.get()
+                attempt = Attempt(status: .success, output: output.objectValue != nil ? output : ["response": output])
             } catch let failure as TaskFailure {
-                return Attempt(status: .failed, error: failure)
+                attempt = Attempt(status: .failed, error: failure)
             } catch let error as ToolError {
-                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind)
+                attempt = .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind)
             } catch {
-                if Task.isCancelled { return .canceled }
-                return .failed("task \"\(id)\": agent \"\(agentID)\": \(error)")
+                attempt = Task.isCancelled ? .canceled : .failed("task \"\(id)\": agent \"\(agentID)\": \(error)")
             }
+            attempt.usage = result.usage
+            return attempt
         }
         guard let tool = task.tool else {
             return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: .notFound)

@@ -13,6 +13,8 @@ struct Attempt: Sendable {
     var outputsSubject: JSONValue?
     /// Aggregate tasks compute their output from `outputs:` themselves.
     var skipOutputsTransform = false
+    /// The tokens an agent task's model calls used in this attempt.
+    var usage = UsageSummary()
 
     static func failed(_ message: String, kind: ToolError.Kind? = nil, status: ExecutionStatus = .failed) -> Attempt {
         Attempt(status: status, error: TaskFailure(message, kind: kind))
@@ -102,6 +104,7 @@ extension ExecutionRun {
         emit(.taskStarted(execID: execID, taskID: id, path: path))
         let policy = task.config.retryPolicy ?? RetryPolicy(maximumAttempts: 1)
         var attemptNumber = 1
+        var usage = UsageSummary()
         let taskExecID = record.taskExecID
         // A wait's timeout bounds the wait itself (it has `on_timeout`), not an attempt.
         let deadline = task.config.type == .wait ? nil : task.config.timeout
@@ -113,6 +116,9 @@ extension ExecutionRun {
             }) {
                 await self.body(task, id: id, path: path, parentExecID: taskExecID, input: input, scope: scope)
             }
+            // Every attempt's model calls count, a failed one's too (compozy sums them per task).
+            usage.add(attempt.usage)
+            if !usage.isEmpty { record.usage = usage.tagged("task").json }
             if attempt.status == .success { attempt = checkOutput(attempt, id: id) }
             if attempt.status == .success, let outputs = task.outputs, !attempt.skipOutputsTransform {
                 do {

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardJSON
+import SwitchyardRuntime
 
 /// The status of a workflow or task execution, as stored and printed.
 public enum ExecutionStatus: String, Sendable, CaseIterable, Codable {
@@ -99,12 +100,16 @@ public struct TaskExecutionRecord: Sendable, Hashable {
     public var endedAt: String?
     /// Attempts made under its retry policy (1 without one); 0 when not recorded.
     public var attempts: Int
+    /// The tokens its model calls used, as compozy's `usage` array (one entry per provider and
+    /// model, `source: "task"`); nil for a task that called no model.
+    public var usage: JSONValue?
 
     /// Creates a record.
     public init(taskExecID: String, taskID: String, workflowExecID: String, path: String, parent: String?,
                 status: ExecutionStatus, input: JSONValue, output: JSONValue? = nil, error: JSONValue? = nil,
                 createdAt: String, updatedAt: String, startedAt: String? = nil, endedAt: String? = nil,
-                attempts: Int = 0) {
+                attempts: Int = 0, usage: JSONValue? = nil) {
+        self.usage = usage
         self.startedAt = startedAt
         self.endedAt = endedAt
         self.attempts = attempts
@@ -129,14 +134,17 @@ public struct TaskExecutionRecord: Sendable, Hashable {
     }
 
     /// The record as JSON (for `executions show --json` and the API): the stored fields plus
-    /// `started_at`, `ended_at`, `duration_ms` (null when unknown) and `attempts`.
+    /// `started_at`, `ended_at`, `duration_ms` (null when unknown) and `attempts`; `usage` only
+    /// when its model calls reported tokens (compozy omits it otherwise).
     public var json: JSONValue {
-        ["task_exec_id": .string(taskExecID), "task_id": .string(taskID), "workflow_exec_id": .string(workflowExecID),
+        var json: [String: JSONValue] = ["task_exec_id": .string(taskExecID), "task_id": .string(taskID), "workflow_exec_id": .string(workflowExecID),
          "path": .string(path), "parent": parent.map(JSONValue.string) ?? .null, "status": .string(status.rawValue),
          "input": input, "output": output ?? .null, "error": error ?? .null,
          "created_at": .string(createdAt), "updated_at": .string(updatedAt),
          "started_at": startedAt.map(JSONValue.string) ?? .null, "ended_at": endedAt.map(JSONValue.string) ?? .null,
          "duration_ms": durationMilliseconds.map(JSONValue.int) ?? .null, "attempts": .int(Int64(attempts))]
+        if let usage { json["usage"] = usage }
+        return .object(json)
     }
 }
 
@@ -208,5 +216,16 @@ public enum Timestamp {
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
         return Int64(timegm(&parts)) * 1000 + millis
+    }
+}
+
+extension Collection<TaskExecutionRecord> {
+    /// The execution's `usage`: its tasks' token usage summed per provider and model and tagged
+    /// `source: "workflow"`, as compozy reports it on a workflow execution; nil when no task
+    /// called a model.
+    public var executionUsage: JSONValue? {
+        var total = UsageSummary()
+        for task in self { if let usage = task.usage { total.add(UsageSummary(json: usage)) } }
+        return total.isEmpty ? nil : total.tagged("workflow").json
     }
 }

@@ -91,6 +91,10 @@ public final class SQLiteExecutionStore: ExecutionStore {
         migrator.registerMigration("v3-leases") { db in try Self.migrateLeases(db) }
         migrator.registerMigration("v4-signals") { db in try Self.migrateSignals(db) }
         migrator.registerMigration("v5-task-notifications") { db in try Self.migrateTaskNotifications(db) }
+        // Token usage of a task's model calls (compozy's `usage`); old rows read as none.
+        migrator.registerMigration("v6-task-usage") { db in
+            try db.execute(sql: "ALTER TABLE task_executions ADD COLUMN usage TEXT")
+        }
         return migrator
     }
 
@@ -173,13 +177,13 @@ public final class SQLiteExecutionStore: ExecutionStore {
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO task_executions
                     (task_exec_id, task_id, workflow_exec_id, path, parent, status, input, output, error, created_at,
-                     updated_at, started_at, ended_at, attempts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     updated_at, started_at, ended_at, attempts, usage)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (workflow_exec_id, path) DO UPDATE SET
                         task_exec_id = excluded.task_exec_id, task_id = excluded.task_id, parent = excluded.parent,
                         status = excluded.status, input = excluded.input, output = excluded.output,
                         error = excluded.error, updated_at = excluded.updated_at, started_at = excluded.started_at,
-                        ended_at = excluded.ended_at, attempts = excluded.attempts
+                        ended_at = excluded.ended_at, attempts = excluded.attempts, usage = excluded.usage
                     """)
                 for (checkpoint, refusal) in zip(checkpoints, refusals) where refusal == nil {
                     let record = checkpoint.record
@@ -187,7 +191,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
                         record.taskExecID, record.taskID, record.workflowExecID, record.path, record.parent,
                         record.status.rawValue, record.input.jsonString, record.output?.jsonString,
                         record.error?.jsonString, record.createdAt, record.updatedAt, record.startedAt, record.endedAt,
-                        record.attempts,
+                        record.attempts, record.usage?.jsonString,
                     ])
                 }
                 return refusals
@@ -251,7 +255,7 @@ public final class SQLiteExecutionStore: ExecutionStore {
             path: row["path"], parent: row["parent"], status: ExecutionStatus(rawValue: row["status"]) ?? .pending,
             input: json(row["input"]) ?? .emptyObject, output: json(row["output"]), error: json(row["error"]),
             createdAt: row["created_at"], updatedAt: row["updated_at"], startedAt: row["started_at"],
-            endedAt: row["ended_at"], attempts: row["attempts"] ?? 0)
+            endedAt: row["ended_at"], attempts: row["attempts"] ?? 0, usage: json(row["usage"]))
     }
 
     /// Names the cause: a lock held elsewhere and a damaged file each get their own message.

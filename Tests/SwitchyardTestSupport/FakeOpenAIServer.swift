@@ -1,29 +1,30 @@
 import Foundation
 import SwitchyardJSON
 
-/// A running `Fixtures/fake_openai.py`: a real HTTP server on loopback speaking the
+/// A running `Fixtures/fake_openai.py` (OpenAI chat completions and Anthropic Messages): a real HTTP server on loopback speaking the
 /// chat-completions protocol, recording every request it gets.
-struct FakeOpenAIServer: Sendable {
+public struct FakeOpenAIServer: Sendable {
     /// The `api_url` to configure (`http://127.0.0.1:PORT/v1`).
-    let baseURL: String
+    public let baseURL: String
     /// Where the server appends one JSON line per request.
-    let logPath: String
+    public let logPath: String
 
     /// The requests received so far, oldest first: `{"path", "authorization", "body"}`.
-    func requests() throws -> [JSONValue] {
+    public func requests() throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: logPath) else { return [] }
         return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
     }
 
     /// Waits (bounded) until the server has received `count` requests.
-    func waitForRequests(_ count: Int) async throws {
+    public func waitForRequests(_ count: Int) async throws {
         for _ in 0..<2_000 where try requests().count < count {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
 }
 
-enum FakeServerError: Error {
+/// Why the fake server did not start.
+public enum FakeServerError: Error {
     case missingFixture, noPort(String)
 }
 
@@ -32,7 +33,7 @@ enum FakeServerError: Error {
 /// Foundation `Process` is used only here, for the fixture: the module under test never spawns.
 /// Blocking waits (the port line, the exit) run off the cooperative pool, and the exit is
 /// awaited through `terminationHandler`: `waitUntilExit()` on a pool thread can hang.
-func withFakeOpenAIServer<T>(_ body: (FakeOpenAIServer) async throws -> T) async throws -> T {
+public func withFakeOpenAIServer<T>(_ body: (FakeOpenAIServer) async throws -> T) async throws -> T {
     guard let script = Bundle.module.url(forResource: "fake_openai", withExtension: "py", subdirectory: "Fixtures") else {
         throw FakeServerError.missingFixture
     }
