@@ -68,6 +68,22 @@ struct AgentTaskCommandTests {
         #expect(value["output"] == ["words": 4])
     }
 
+    /// compozy's action-level `tools`: the action, not the agent, names the tool.
+    @Test func anActionsOwnToolsAreOfferedToo() throws {
+        let directory = TemporaryDirectory.make("switchyard-agent")
+        try Self.projectFile.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
+        let actionTools = Self.workflow
+            .replacingOccurrences(of: "    tools: [word_count]\n", with: "")
+            .replacingOccurrences(of: "        prompt: Use word_count on the text.\n",
+                                  with: "        prompt: Use word_count on the text.\n        tools: [word_count]\n")
+        #expect(actionTools != Self.workflow)
+        try actionTools.write(toFile: directory + "/wf.yaml", atomically: true, encoding: .utf8)
+        let result = try EngineCommandTests.run(
+            ["run", "wf", "--project", directory, "--json", "--input", #"{"text": "one two three"}"#])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try JSONValue(parsing: result.stdout)["output"] == ["words": 3])
+    }
+
     @Test func anUnknownActionFailsTheTaskNamingIt() throws {
         let directory = TemporaryDirectory.make("switchyard-agent")
         try Self.projectFile.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
