@@ -91,6 +91,7 @@ public struct APIServer: Sendable {
         let executions = ExecutionGate(limit: limits.maxExecutions, retryAfterSeconds: limits.retryAfterSeconds, events: events)
         WorkflowRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
+        WorkflowDefinitionRoutes(engine: engine).register(on: routes)
         ExecutionWaitRoutes(engine: engine).register(on: routes)
         StandaloneRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionEventRoutes(engine: engine, hub: events, heartbeat: limits.eventHeartbeat,
