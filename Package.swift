@@ -140,6 +140,7 @@ let package = Package(
             name: "SwitchyardServer",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -80,6 +80,15 @@ final class APIServerHarness: @unchecked Sendable {
     /// One request; answers the HTTP status and the parsed envelope.
     func request(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, rawBody: String? = nil,
                  key: String?? = .none, scheme: String = "Bearer") async throws -> (status: Int, envelope: JSONValue) {
+        let answer = try await exchange(method, path, body: body, rawBody: rawBody, key: key, scheme: scheme)
+        return (answer.status, answer.envelope)
+    }
+
+    /// One request with extra `headers`; answers the status, the parsed envelope and the
+    /// response's headers.
+    func exchange(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, rawBody: String? = nil,
+                  headers: [(String, String)] = [], key: String?? = .none,
+                  scheme: String = "Bearer") async throws -> (status: Int, envelope: JSONValue, headers: HTTPHeaders) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let text = rawBody ?? body?.jsonString {
@@ -88,9 +97,10 @@ final class APIServerHarness: @unchecked Sendable {
         }
         let bearer: String? = switch key { case .none: apiKey; case .some(let given): given }
         if let bearer { request.headers.add(name: "Authorization", value: "\(scheme) \(bearer)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), try JSONValue(parsing: bytes.readableBytesView))
+        return (Int(response.status.code), try JSONValue(parsing: bytes.readableBytesView), response.headers)
     }
 
     /// Polls an execution until `done` holds for it (or 30 s pass); returns its last state.
