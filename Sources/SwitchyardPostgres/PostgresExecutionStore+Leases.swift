@@ -166,7 +166,7 @@ extension PostgresExecutionStore: ExecutionLeasing {
                     UPDATE workflow_executions SET status = \(status.rawValue), output = \(output?.jsonString),
                         error = \(error?.jsonString), updated_at = \(now) WHERE exec_id = \(execID)
                     """, logger: logger)
-                if !status.isClaimable {
+                if !status.keepsLease {
                     try await connection.query("DELETE FROM execution_leases WHERE exec_id = \(execID)", logger: logger)
                 }
             }

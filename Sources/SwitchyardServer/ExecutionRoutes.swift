@@ -49,11 +49,32 @@ struct ExecutionRoutes {
         }
         // An execution interrupted by a crash or a stop continues from its checkpoints: no
         // completed task runs again.
-        routes.add(.post, execution + "/resume", APIOperation(
-            summary: "Continue an interrupted execution from its checkpoints", answers: [202, 404, 409, 422],
-            startsExecution: true)) { _, context in
+        routes.add(.post, execution + "/pause", APIOperation(
+            summary: "Pause an execution running in this server: its running tasks finish, no next task starts until resume",
+            answers: [202, 404, 409])) { _, context in
             await APIRoutes.answer {
                 let execID = try APIRoutes.parameter("exec_id", context)
+                switch try await engine.pause(execID: execID) {
+                case .paused:
+                    return APIResponse.success(.accepted, "workflow execution paused",
+                                               ["exec_id": .string(execID), "status": "PAUSED"])
+                case .alreadyPaused:
+                    throw APIError(.conflict, "ALREADY_PAUSED", "execution \"\(execID)\" is paused already")
+                case .notRunning:
+                    throw try await Self.notRunning(engine, execID)
+                }
+            }
+        }
+        routes.add(.post, execution + "/resume", APIOperation(
+            summary: "Resume a paused execution, or continue an interrupted one from its checkpoints",
+            answers: [202, 404, 409, 422], startsExecution: true)) { _, context in
+            await APIRoutes.answer {
+                let execID = try APIRoutes.parameter("exec_id", context)
+                if try await engine.unpause(execID: execID) {
+                    return APIResponse.success(.accepted, "execution resumed", [
+                        "exec_id": .string(execID), "exec_url": .string(APIRoutes.executionURL(execID)),
+                    ])
+                }
                 try executions.reserve()
                 let start: WorkflowEngine.ResumeStart
                 do { start = try await engine.startResume(execID: execID, observer: observer) } catch {

@@ -141,7 +141,7 @@ extension ExecutionRun {
     private func waitForSignal(_ task: CompiledTask, id: String, path: String, parentExecID: String,
                                input: JSONValue, scope: Scope) async throws -> Attempt {
         guard let name = task.config.waitFor else { return .failed("wait task \"\(id)\" has no wait_for") }
-        try await store.updateWorkflow(execID: execID, status: .waiting, output: nil, error: nil)
+        try await pause.record(.waiting)
         let baseContext = context(scope, input: input).objectValue ?? [:]
         let condition = task.signalCondition
         let matches: @Sendable (Signal) -> Bool = { signal in
@@ -158,10 +158,8 @@ extension ExecutionRun {
             let signal = await engine.awaitSignal(execID: execID, name: name, taker: path, matches: matches)
             return signal.map(WaitEnd.signal) ?? .canceled
         }
-        let store = self.store
-        try await recordEvenIfCanceled {
-            try await store.updateWorkflow(execID: execID, status: .running, output: nil, error: nil)
-        }
+        let pause = self.pause
+        try await recordEvenIfCanceled { try await pause.record(.running) }
         switch end {
         case .canceled:
             return .canceled

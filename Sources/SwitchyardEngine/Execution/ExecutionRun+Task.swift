@@ -82,6 +82,8 @@ extension ExecutionRun {
     /// Everything after the input is known. Throws `TaskFailure` for failures before the body.
     private func run(_ task: CompiledTask, id: String, path: String, record: inout TaskExecutionRecord,
                      input: JSONValue, scope: Scope) async throws -> Attempt {
+        // A paused execution starts no task until it is resumed (or canceled).
+        guard await pause.gate.pass() else { return .canceled }
         let taskContext = context(scope, input: input)
         if let skip = task.skipCondition {
             let passes: Bool

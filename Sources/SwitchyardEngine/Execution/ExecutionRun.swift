@@ -25,6 +25,8 @@ final class ExecutionRun: Sendable {
     /// The bootstrapped tracer, looked up once per run: `withSpan` and `InstrumentationSystem.tracer`
     /// find it with a dynamic cast on every call, a measurable part of a task's cost.
     let tracer: any Tracer = InstrumentationSystem.tracer
+    /// Holds the next tasks while the execution is paused; orders its status writes.
+    let pause: ExecutionPause
 
     init(engine: WorkflowEngine, workflow: CompiledWorkflow, execID: String, input: JSONValue,
          checkpoints: [String: TaskExecutionRecord], observer: ExecutionObserver?) {
@@ -32,6 +34,7 @@ final class ExecutionRun: Sendable {
         self.workflow = workflow
         self.execID = execID
         self.input = input
+        self.pause = ExecutionPause(execID: execID) { [engine] in engine.writeStore }
         self.checkpoints = checkpoints
         var children: [String: [TaskExecutionRecord]] = [:]
         for record in checkpoints.values { if let parent = record.parent { children[parent, default: []].append(record) } }
@@ -68,10 +71,8 @@ final class ExecutionRun: Sendable {
         }
         if timedOut { result.status = .timedOut }
         do {
-            let store = self.store, execID = self.execID, final = result
-            try await recordEvenIfCanceled {
-                try await store.updateWorkflow(execID: execID, status: final.status, output: final.output, error: final.error)
-            }
+            let pause = self.pause, final = result
+            try await recordEvenIfCanceled { try await pause.end(final) }
         } catch {
             result.status = .failed
             result.error = ["message": .string("cannot record the result: \(error)")]

@@ -20,6 +20,8 @@ public final class WorkflowEngine: Sendable {
     let signals = SignalHub()
     private let compiled = Mutex<[String: CompiledWorkflow]>([:])
     let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
+    /// The pause state of each execution running here.
+    let pauses = Mutex<[String: ExecutionPause]>([:])
     /// Executions a `startResume` is setting up (not yet in `running`).
     private let resuming = Mutex<Set<String>>([])
     /// Set by `takeOwnership` (WorkflowEngine+Ownership.swift): leases, fencing, recovery.
@@ -156,9 +158,11 @@ public final class WorkflowEngine: Sendable {
             let task = Task<WorkflowResult, Never> {
                 let result = await ExecutionMetrics.execution(workflow: run.workflow.executionWorkflowID) { await run.runTraced(timeout: limit) }
                 _ = self.running.withLock { $0.removeValue(forKey: execID) }
+                _ = self.pauses.withLock { $0.removeValue(forKey: execID) }
                 return result
             }
             running[execID] = task
+            pauses.withLock { $0[execID] = run.pause }
             return task
         }
         return ExecutionHandle(execID: execID, task: task)

@@ -144,6 +144,11 @@ extension ExecutionStatus {
 
     /// Whether an execution in this status can be claimed (see `claimable`).
     public var isClaimable: Bool { Self.claimable.contains(self) }
+
+    /// Whether a write of this status keeps the writer's lease: the claimable ones, and PAUSED
+    /// (the paused run stays in its process). A PAUSED execution whose holder is gone is not
+    /// claimed by a server; a `resume` continues it.
+    public var keepsLease: Bool { isClaimable || self == .paused }
 }
 
 extension StoreError.Kind {

@@ -27,7 +27,7 @@ struct FencedExecutionStore: ExecutionStore {
         try await fenced(execID) {
             try await base.updateWorkflow(execID: execID, status: status, output: output, error: error, fencedBy: owner)
         }
-        if !status.isClaimable { ended(execID, false) }
+        if !status.keepsLease { ended(execID, false) }
     }
 
     func saveTask(_ record: TaskExecutionRecord) async throws {

@@ -123,7 +123,7 @@ extension SQLiteExecutionStore: ExecutionLeasing {
             try db.cachedStatement(sql: """
                 UPDATE workflow_executions SET status = ?, output = ?, error = ?, updated_at = ? WHERE exec_id = ?
                 """).execute(arguments: [status.rawValue, output?.jsonString, error?.jsonString, now, execID])
-            if !status.isClaimable {
+            if !status.keepsLease {
                 try db.execute(sql: "DELETE FROM execution_leases WHERE exec_id = ?", arguments: [execID])
             }
         }
