@@ -110,6 +110,11 @@ public enum TaskType: String, Sendable, CaseIterable {
     case basic, router, parallel, collection, composite, aggregate, wait, signal
 }
 
+extension TaskType {
+    /// parallel, composite and collection: the types compozy gives `.children` (`CanHaveChildren`).
+    var hasChildren: Bool { self == .parallel || self == .composite || self == .collection }
+}
+
 /// How a parent's children decide its outcome.
 public enum ParallelStrategy: String, Sendable, CaseIterable {
     /// Success iff every child succeeds.

@@ -113,7 +113,7 @@ extension ExecutionRun {
                                   output: ["condition": .string(key), "route_taken": .string(inline.id), "output": child.output],
                                   error: child.error)
             attempt.next = child.status == .success ? inline.config.onSuccess?.next : inline.config.onError?.next
-            attempt.childValues[child.id] = child.templateValue
+            attempt.adopt(child)
             return attempt
         }
     }
@@ -180,7 +180,7 @@ extension ExecutionRun {
                                            baseInput: input, overrideInput: nil,
                                            scope: processorScope)
                 output["processor_output"] = result.output
-                attempt.childValues[result.id] = result.templateValue
+                attempt.adopt(result)
                 if result.status != .success {
                     attempt.status = result.status
                     attempt.error = result.error
