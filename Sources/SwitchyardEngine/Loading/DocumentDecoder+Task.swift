@@ -28,6 +28,7 @@ extension DocumentDecoder {
         task.agent = reference(fields, "agent")
         task.action = string(fields, "action")
         task.prompt = string(fields, "prompt")
+        task.modelConfig = fields.members["model_config"]
         task.strategy = enumValue(fields, "strategy", as: ParallelStrategy.self) ?? .waitAll
         task.maxWorkers = int(fields, "max_workers")
         if let workers = task.maxWorkers, workers < 0 { fail(fields.path("max_workers"), "must be 0 or more") }
@@ -74,8 +75,13 @@ extension DocumentDecoder {
     private mutating func checkTypeFields(_ task: TaskConfig, _ fields: FieldReader) {
         switch task.type {
         case .basic:
-            if task.tool == nil, task.agent == nil {
-                fail(fields.path, "a basic task needs a tool or an agent")
+            if task.tool == nil, task.agent == nil, task.prompt == nil {
+                fail(fields.path, "a basic task needs a tool, an agent, or a prompt")
+            }
+            switch task.modelConfig {
+            case nil, .string?, .object?: break
+            case let other?:
+                fail(fields.path("model_config"), "expected a project model id or a model mapping, found \(other.typeName)")
             }
             if task.tool != nil, task.agent != nil { fail(fields.path, "a basic task has either a tool or an agent, not both") }
         case .router:
