@@ -87,8 +87,6 @@ struct EngineCollectionItemsTests {
         #expect(children?["c-c-1"] == [
             "shared": 1, "custom": "c-1", "plain": "c-1",
             "item": "c", "index": 1, "user": "c", "idx": 1,
-            "_collection_item": "c", "_collection_index": 1,
-            "_collection_item_var": "user", "_collection_index_var": "idx",
         ])
     }
 

@@ -133,10 +133,9 @@ struct EngineParentTests {
         #expect(sums == ["add-1": ["sum": 101], "add-2": ["sum": 102], "add-4": ["sum": 104]])
         let tasks = try await SQLiteExecutionStore(path: project.storePath).tasks(workflowExecID: result.execID)
         // The kept items are numbered 0, 1, 2 (compozy's expander.go); the collection variables
-        // compozy injects come over the child's own `with`.
+        // compozy injects (item, index and the custom names) come over the child's own `with`.
         #expect(tasks.first { $0.taskID == "add-4" }?.input == [
             "a": 4, "b": 100, "base": 100, "i": 2, "n": 4, "item": 4, "index": 2,
-            "_collection_item": 4, "_collection_index": 2, "_collection_item_var": "n", "_collection_index_var": "i",
         ])
     }
 

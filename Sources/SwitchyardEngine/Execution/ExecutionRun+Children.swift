@@ -93,15 +93,15 @@ extension ExecutionRun {
     }
 
     /// What compozy merges over each child's rendered `with` (engine/task2/collection/
-    /// config_builder.go `addCollectionContext`, expander.go `injectCollectionContext`). Its
-    /// `workflow` member is left out: `.workflow` is in every template context already, and a
-    /// copy of the workflow input in every child's stored input would cost per child.
+    /// config_builder.go `addCollectionContext`, expander.go `injectCollectionContext`): `item`,
+    /// `index` and the `item_var`/`index_var` names. Left out: its `_collection_item`,
+    /// `_collection_index`, `_collection_item_var`, `_collection_index_var` (the bookkeeping
+    /// its variable builder reads back to set the custom names, which the scope here sets
+    /// directly) and `workflow` (in every template context already): each would be encoded into
+    /// every child's stored input and tool call, a cost per child in a 1,000-item collection.
     private static func injectedWith(_ item: JSONValue, index: Int, config: TaskConfig) -> JSONValue {
         let position = JSONValue.int(Int64(index))
-        var members: [String: JSONValue] = [
-            "item": item, "index": position, "_collection_item": item, "_collection_index": position,
-            "_collection_item_var": .string(config.itemVar), "_collection_index_var": .string(config.indexVar),
-        ]
+        var members: [String: JSONValue] = ["item": item, "index": position]
         members[config.itemVar] = item
         members[config.indexVar] = position
         return .object(members)
