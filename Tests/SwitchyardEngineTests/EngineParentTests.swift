@@ -132,7 +132,11 @@ struct EngineParentTests {
         let sums = result.output["each"]?["output"]?["sums"]
         #expect(sums == ["add-1": ["sum": 101], "add-2": ["sum": 102], "add-4": ["sum": 104]])
         let tasks = try await SQLiteExecutionStore(path: project.storePath).tasks(workflowExecID: result.execID)
-        #expect(tasks.first { $0.taskID == "add-4" }?.input == ["a": 4, "b": 100, "base": 100, "i": 3])
+        // The kept items are numbered 0, 1, 2 (compozy's expander.go); the collection variables
+        // compozy injects (item, index and the custom names) come over the child's own `with`.
+        #expect(tasks.first { $0.taskID == "add-4" }?.input == [
+            "a": 4, "b": 100, "base": 100, "i": 2, "n": 4, "item": 4, "index": 2,
+        ])
     }
 
     @Test func collectionMetadataSequentialModeAndBatches() async throws {
@@ -152,7 +156,8 @@ struct EngineParentTests {
             """)
         let result = try await project.run(input: ["file": .string(project.path("log"))])
         #expect(result.status == .success)
-        #expect(project.lines("log") == ["a-0", "b-1", "d-3", "e-4"])
+        // `.index` counts the kept items, as compozy's expander.go numbers the children.
+        #expect(project.lines("log") == ["a-0", "b-1", "d-2", "e-3"])
         let output = result.output["each"]?["output"]
         #expect(output?["collection_metadata"] == ["item_count": 5, "skipped_count": 1])
         #expect(output?["progress_info"]?["total_children"] == 4)

@@ -56,7 +56,12 @@ struct EngineSignalTests {
         #expect(result.status == .success)
         let output = result.output["hold"]?["output"]
         #expect(output?["signal"]?["payload"]?["who"] == "alice")
-        #expect(output?["processor_output"] == ["who": "alice"])
+        // compozy's shape: wait_status, the signal, and the processor's {output, error}.
+        #expect(output?["wait_status"] == "completed")
+        #expect(output?["processor_output"]?["output"]?["who"] == "alice")
+        #expect(output?["processor_output"]?["error"] == .null)
+        // The processor's input carries the signal (compozy injects it); echo returns its input.
+        #expect(output?["processor_output"]?["output"]?["signal"]?["payload"]?["who"] == "alice")
     }
 
     @Test func signalSentToAnExecutionBeforeItWaitsIsKept() async throws {
@@ -66,14 +71,65 @@ struct EngineSignalTests {
         let delivered = await engine.signal(Signal(name: "approve", payload: ["ok": true, "who": "bob"]), to: handle.execID)
         #expect(delivered == 1)
         let result = await handle.result()
-        #expect(result.output["hold"]?["output"]?["processor_output"] == ["who": "bob"])
+        #expect(result.output["hold"]?["output"]?["processor_output"]?["output"]?["who"] == "bob")
     }
 
     @Test func waitTimeoutGoesToOnTimeout() async throws {
         let project = try TestProject(workflows: Self.workflows)
         let result = try await project.engine().run(workflowID: "timeout")
         #expect(result.status == .success)
-        #expect(result.output["hold"]?["output"] == ["timed_out": true])
+        #expect(result.output["hold"]?["output"] == ["timed_out": true, "wait_status": "waiting",
+                                                     "signal_name": "never", "has_processor": false])
         #expect(result.output["late"]?["output"] == ["late": true])
+    }
+
+    static let processed = """
+        id: processed
+        tasks:
+          - id: hold
+            type: wait
+            wait_for: score
+            condition: "processor.output.sum > 10"
+            timeout: 20s
+            processor:
+              id: tally
+              tool: add
+              with: {a: "{{ .signal.payload.n }}", b: 5}
+        """
+
+    @Test func theProcessorRunsForEachSignalBeforeTheConditionWhichSeesItsOutput() async throws {
+        let project = try TestProject(workflows: ["processed.yaml": Self.processed])
+        let engine = try project.engine()
+        let handle = try await engine.start(workflowID: "processed")
+        while try await engine.store.workflow(execID: handle.execID)?.status != .waiting {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // 2 + 5 fails the condition: the wait goes on, the processor having run once.
+        _ = await engine.signal(Signal(name: "score", payload: ["n": 2]), to: handle.execID)
+        while project.adapter.callCount("add") < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await engine.store.workflow(execID: handle.execID)?.status == .waiting)
+        _ = await engine.signal(Signal(name: "score", payload: ["n": 9]), to: handle.execID)
+        let result = await handle.result()
+        #expect(result.status == .success, "\(String(describing: result.error))")
+        #expect(project.adapter.callCount("add") == 2)
+        let output = result.output["hold"]?["output"]
+        #expect(output?["processor_output"]?["output"] == ["sum": 14])
+        #expect(output?["signal"]?["payload"] == ["n": 9])
+        // The processor's input carries the signal, as compozy injects it.
+        let tasks = try await engine.store.tasks(workflowExecID: handle.execID)
+        // One record per path: the processor's holds its last run.
+        #expect(tasks.first { $0.taskID == "tally" }?.input["signal"]?["payload"] == ["n": 9])
+    }
+
+    @Test func aFailingProcessorFailsTheWait() async throws {
+        let project = try TestProject(workflows: ["processed.yaml": Self.processed
+            .replacingOccurrences(of: "tool: add", with: "tool: fail")])
+        let engine = try project.engine()
+        let handle = try await engine.start(workflowID: "processed")
+        _ = await engine.signal(Signal(name: "score", payload: ["n": 1]), to: handle.execID)
+        let result = await handle.result()
+        #expect(result.status == .failed)
+        #expect(result.error?["message"]?.stringValue?.contains("processor \"tally\" failed") == true)
+        #expect(result.output["hold"]?["output"]?["wait_status"] == "waiting")
     }
 }

@@ -35,8 +35,11 @@ public struct TaskConfig: Sendable {
     public var agent: String?
     /// basic: `action` of the agent.
     public var action: String?
-    /// basic: `prompt` for the agent.
+    /// basic: `prompt` for the agent; without an agent or tool, the task is one model call.
     public var prompt: String?
+    /// basic: `model_config`, the model of a prompt-only task (a project model id or an inline
+    /// model; gaps are filled from the project's default model).
+    public var modelConfig: JSONValue?
     /// router: `routes`, in file order.
     public var routes: [Route]
     /// parallel / composite: `tasks`.
@@ -108,6 +111,11 @@ public enum TaskType: String, Sendable, CaseIterable {
     /// One tool or agent call; `router`: picks the next task; `parallel`/`collection`/`composite`:
     /// run children; `aggregate`: combines outputs; `wait`/`signal`: receive and send signals.
     case basic, router, parallel, collection, composite, aggregate, wait, signal
+}
+
+extension TaskType {
+    /// parallel, composite and collection: the types compozy gives `.children` (`CanHaveChildren`).
+    var hasChildren: Bool { self == .parallel || self == .composite || self == .collection }
 }
 
 /// How a parent's children decide its outcome.

@@ -161,6 +161,15 @@ struct TaskCompiler {
         return TemplatedValue.compile(value, at: path, file: file, problems: &problems)
     }
 
+    /// A literal `items` string (a JSON list or a range) is parsed once here, never per run; a bad
+    /// one stays a string for the loader's validation error.
+    private mutating func collectionItems(_ items: JSONValue?, _ path: String) -> TemplatedValue? {
+        if case .string(let text)? = items, !text.contains("{{"), case .success(let list) = CollectionItems.literal(text) {
+            return .literal(list)
+        }
+        return value(items, path)
+    }
+
     private mutating func predicate(_ text: String?, _ path: String) -> Predicate? {
         guard let text else { return nil }
         return Predicate.compile(text, at: path, file: file, problems: &problems)
@@ -222,7 +231,7 @@ struct TaskCompiler {
             onSuccessWith: value(task.onSuccess?.with, at("on_success.with")),
             onErrorWith: value(task.onError?.with, at("on_error.with")),
             skipCondition: skipCondition, routeKey: routeKey, signalCondition: signalCondition,
-            items: value(task.items, at("items")), filter: predicate(task.filter, at("filter")),
+            items: collectionItems(task.items, at("items")), filter: predicate(task.filter, at("filter")),
             signalPayload: value(task.signal?.payload, at("signal.payload")),
             children: task.tasks.map { compile($0) }, childTemplate: task.task.map { compile($0) },
             processor: task.processor.map { compile($0) }, routes: routes, tool: tool)

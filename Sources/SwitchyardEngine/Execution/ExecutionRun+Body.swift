@@ -32,26 +32,18 @@ extension ExecutionRun {
 
     private func callTool(_ task: CompiledTask, id: String, input: JSONValue, scope: Scope) async throws -> Attempt {
         if let agentID = task.config.agent {
-            guard let executor = engine.agents, let agent = workflow.agents[agentID] else {
+            guard let agent = workflow.agents[agentID] else {
                 return .failed("task \"\(id)\": agent \"\(agentID)\": agents are not supported yet")
             }
-            let request = AgentTaskRequest(
-                agent: agent, action: task.config.action, prompt: task.config.prompt, input: input,
-                tools: engine.project.tools(visibleTo: workflow.config), models: engine.project.models, env: workflow.env)
-            let result = await executor.runReportingUsage(request, adapters: engine.adapters)
-            var attempt: Attempt
-            do {
-                let output = try result.output.get()
-                attempt = Attempt(status: .success, output: output.objectValue != nil ? output : ["response": output])
-            } catch let failure as TaskFailure {
-                attempt = Attempt(status: .failed, error: failure)
-            } catch let error as ToolError {
-                attempt = .failed("task \"\(id)\": agent \"\(agentID)\": \(error.message)", kind: error.kind)
-            } catch {
-                attempt = Task.isCancelled ? .canceled : .failed("task \"\(id)\": agent \"\(agentID)\": \(error)")
-            }
-            attempt.usage = result.usage
-            return attempt
+            return await runAgent(agent, named: "agent \"\(agentID)\"", task: task, id: id, input: input)
+        }
+        if task.config.tool == nil, task.config.prompt != nil {
+            // A prompt-only basic task (compozy's `BasicTask.Prompt` without an agent): one model
+            // call, on `model_config` (a project model id or an inline model, its gaps filled from
+            // the project's default model) or on the default model.
+            var agent: [String: JSONValue] = ["id": .string(id), "instructions": ""]
+            if let model = task.config.modelConfig { agent["model"] = model }
+            return await runAgent(.object(agent), named: "prompt", task: task, id: id, input: input)
         }
         guard let tool = task.tool else {
             return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: .notFound)
@@ -96,6 +88,31 @@ extension ExecutionRun {
         }
     }
 
+    /// Runs `agent` (declared, or made up for a prompt-only task) to its final answer.
+    private func runAgent(_ agent: JSONValue, named name: String, task: CompiledTask, id: String,
+                          input: JSONValue) async -> Attempt {
+        guard let executor = engine.agents else {
+            return .failed("task \"\(id)\": \(name): agents are not supported yet")
+        }
+        let request = AgentTaskRequest(
+            agent: agent, action: task.config.action, prompt: task.config.prompt, input: input,
+            tools: engine.project.tools(visibleTo: workflow.config), models: engine.project.models, env: workflow.env)
+        let result = await executor.runReportingUsage(request, adapters: engine.adapters)
+        var attempt: Attempt
+        do {
+            let output = try result.output.get()
+            attempt = Attempt(status: .success, output: output.objectValue != nil ? output : ["response": output])
+        } catch let failure as TaskFailure {
+            attempt = Attempt(status: .failed, error: failure)
+        } catch let error as ToolError {
+            attempt = .failed("task \"\(id)\": \(name): \(error.message)", kind: error.kind)
+        } catch {
+            attempt = Task.isCancelled ? .canceled : .failed("task \"\(id)\": \(name): \(error)")
+        }
+        attempt.usage = result.usage
+        return attempt
+    }
+
     private func route(_ task: CompiledTask, id: String, path: String, parentExecID: String, input: JSONValue,
                        scope: Scope) async throws -> Attempt {
         guard let keySource = task.routeKey else { return .failed("router \"\(id)\" has no condition") }
@@ -116,7 +133,7 @@ extension ExecutionRun {
                                   output: ["condition": .string(key), "route_taken": .string(inline.id), "output": child.output],
                                   error: child.error)
             attempt.next = child.status == .success ? inline.config.onSuccess?.next : inline.config.onError?.next
-            attempt.childValues[child.id] = child.templateValue
+            attempt.adopt(child)
             return attempt
         }
     }
@@ -125,70 +142,9 @@ extension ExecutionRun {
         guard let spec = task.config.signal else { return .failed("signal task \"\(task.id)\" has no signal") }
         let payload = try task.signalPayload?.render(context(scope, input: input)) ?? .emptyObject
         let delivered = await engine.signal(Signal(name: spec.id, payload: payload))
+        // `signal_dispatched` and `signal_id` are compozy's output (engine/task/activities/exec_signal.go).
         return Attempt(status: .success,
-                       output: ["signal": .string(spec.id), "payload": payload, "delivered": .int(Int64(delivered))])
-    }
-
-    private enum WaitEnd: Sendable {
-        case signal(Signal), timedOut, canceled
-
-        var tookSignal: Bool {
-            if case .signal = self { return true }
-            return false
-        }
-    }
-
-    private func waitForSignal(_ task: CompiledTask, id: String, path: String, parentExecID: String,
-                               input: JSONValue, scope: Scope) async throws -> Attempt {
-        guard let name = task.config.waitFor else { return .failed("wait task \"\(id)\" has no wait_for") }
-        try await pause.record(.waiting)
-        let baseContext = context(scope, input: input).objectValue ?? [:]
-        let condition = task.signalCondition
-        let matches: @Sendable (Signal) -> Bool = { signal in
-            guard let condition else { return true }
-            var members = baseContext
-            members["signal"] = signal.json
-            return (try? condition.isTrue(.object(members))) ?? false
-        }
-        let engine = self.engine, execID = self.execID
-        // A signal taken as the timeout fires is delivered rather than lost (it is marked taken).
-        let (end, _) = await withDeadline(task.config.timeout, keepingLate: { $0.tookSignal },
-                                          onTimeout: { WaitEnd.timedOut }) {
-            // From this engine's hub, or stored by any process on the store (WorkflowEngine+CrossProcess).
-            let signal = await engine.awaitSignal(execID: execID, name: name, taker: path, matches: matches)
-            return signal.map(WaitEnd.signal) ?? .canceled
-        }
-        let pause = self.pause
-        try await recordEvenIfCanceled { try await pause.record(.running) }
-        switch end {
-        case .canceled:
-            return .canceled
-        case .timedOut:
-            let limit = task.config.timeout.map(GoDuration.format) ?? ""
-            var attempt = Attempt.failed("wait \"\(id)\" timed out after \(limit) waiting for signal \"\(name)\"",
-                                         kind: .timeout, status: .timedOut)
-            attempt.output = ["timed_out": true]
-            attempt.next = task.config.onTimeout
-            return attempt
-        case .signal(let signal):
-            var output: [String: JSONValue] = ["signal": signal.json]
-            var attempt = Attempt(status: .success)
-            if let processor = task.processor {
-                var processorScope = scope
-                processorScope.extra["signal"] = signal.json
-                let processorID = processor.config.id.contains("{{") ? "\(id)-processor" : processor.config.id
-                let result = await execute(processor, id: processorID, path: "\(path)/processor", parent: parentExecID,
-                                           baseInput: input, overrideInput: nil,
-                                           scope: processorScope)
-                output["processor_output"] = result.output
-                attempt.childValues[result.id] = result.templateValue
-                if result.status != .success {
-                    attempt.status = result.status
-                    attempt.error = result.error
-                }
-            }
-            attempt.output = .object(output)
-            return attempt
-        }
+                       output: ["signal_dispatched": true, "signal_id": .string(spec.id), "signal": .string(spec.id),
+                                "payload": payload, "delivered": .int(Int64(delivered))])
     }
 }

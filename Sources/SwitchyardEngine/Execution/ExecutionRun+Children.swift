@@ -6,6 +6,8 @@ struct ChildSpec: Sendable {
     let id: String
     let path: String
     let scope: Scope
+    /// Merged over the child's rendered `with`: the collection variables compozy injects.
+    var injected: JSONValue?
 }
 
 extension ExecutionRun {
@@ -28,14 +30,9 @@ extension ExecutionRun {
             return .failed("collection \"\(task.id)\" needs items and task")
         }
         let taskContext = context(scope, input: input)
-        let rendered = try itemsValue.render(taskContext)
         let items: [JSONValue]
-        switch rendered {
-        case .array(let list): items = list
-        case .object(let members): items = members.keys.sorted().map { ["key": .string($0), "value": members[$0]!] }
-        case .null: items = []
-        default:
-            return .failed("collection \"\(task.id)\": items must be a list, got \(rendered.typeName) \(rendered.jsonString.prefix(80))")
+        do { items = try CollectionItems.list(try itemsValue.render(taskContext)) } catch let failure as TaskFailure {
+            return .failed("collection \"\(task.id)\": \(failure.message)")
         }
         let config = task.config
         var baseScope = scope
@@ -45,14 +42,16 @@ extension ExecutionRun {
         var skipped = 0
         for (index, item) in items.enumerated() {
             var itemScope = baseScope
-            itemScope.extra[config.itemVar] = item
-            itemScope.extra[config.indexVar] = .int(Int64(index))
+            Self.setItem(item, index: index, config: config, in: &itemScope)
             if let filter = task.filter {
                 let keep: Bool
                 do { keep = try filter.isTrue(context(itemScope, input: input)) } catch {
                     return .failed("collection \"\(task.id)\": filter on item \(index): \(error)")
                 }
                 if !keep { skipped += 1; continue }
+                // compozy filters with the item's place in `items` but numbers the children by
+                // their place among the kept ones (engine/task2/collection/expander.go).
+                Self.setItem(item, index: specs.count, config: config, in: &itemScope)
             }
             var childID = template.config.id
             if let idTemplate = template.idTemplate {
@@ -60,9 +59,10 @@ extension ExecutionRun {
                     return .failed("collection \"\(task.id)\": child id for item \(index): \(error)")
                 }
             } else {
-                childID = "\(childID)-\(index)"
+                childID = "\(childID)-\(specs.count)"
             }
-            specs.append(ChildSpec(task: template, id: childID, path: "\(path)[\(index)]", scope: itemScope))
+            specs.append(ChildSpec(task: template, id: childID, path: "\(path)[\(index)]", scope: itemScope,
+                                   injected: Self.injectedWith(item, index: specs.count, config: config)))
         }
         let workers = config.mode == .sequential ? 1 : (config.maxWorkers ?? engine.defaultCollectionWorkers)
         let batchSize = (config.batch ?? 0) > 0 ? config.batch! : max(specs.count, 1)
@@ -80,6 +80,31 @@ extension ExecutionRun {
         outcomes += Array(repeating: nil, count: specs.count - outcomes.count)
         let metadata: JSONValue = ["item_count": .int(Int64(items.count)), "skipped_count": .int(Int64(skipped))]
         return parentAttempt(task, outcomes: outcomes, total: specs.count, metadata: metadata)
+    }
+
+    /// `.item`/`.index` and the `item_var`/`index_var` names beside them, as compozy's
+    /// `createItemContext` sets them.
+    private static func setItem(_ item: JSONValue, index: Int, config: TaskConfig, in scope: inout Scope) {
+        let position = JSONValue.int(Int64(index))
+        scope.extra["item"] = item
+        scope.extra["index"] = position
+        scope.extra[config.itemVar] = item
+        scope.extra[config.indexVar] = position
+    }
+
+    /// What compozy merges over each child's rendered `with` (engine/task2/collection/
+    /// config_builder.go `addCollectionContext`, expander.go `injectCollectionContext`): `item`,
+    /// `index` and the `item_var`/`index_var` names. Left out: its `_collection_item`,
+    /// `_collection_index`, `_collection_item_var`, `_collection_index_var` (the bookkeeping
+    /// its variable builder reads back to set the custom names, which the scope here sets
+    /// directly) and `workflow` (in every template context already): each would be encoded into
+    /// every child's stored input and tool call, a cost per child in a 1,000-item collection.
+    private static func injectedWith(_ item: JSONValue, index: Int, config: TaskConfig) -> JSONValue {
+        let position = JSONValue.int(Int64(index))
+        var members: [String: JSONValue] = ["item": item, "index": position]
+        members[config.itemVar] = item
+        members[config.indexVar] = position
+        return .object(members)
     }
 
     /// Whether `outcome` settles the parent early: a failure under fail_fast, a success under race.
@@ -104,7 +129,7 @@ extension ExecutionRun {
             for (index, spec) in specs.enumerated() {
                 if Task.isCancelled { break }
                 let outcome = await execute(spec.task, id: spec.id, path: spec.path, parent: parentExecID,
-                                            baseInput: input, overrideInput: nil, scope: spec.scope)
+                                            baseInput: input, overrideInput: spec.injected, scope: spec.scope)
                 outcomes[index] = outcome
                 if decides(strategy, outcome) { break }
             }
@@ -119,7 +144,7 @@ extension ExecutionRun {
                 nextIndex += 1
                 group.addTask {
                     (index, await self.execute(spec.task, id: spec.id, path: spec.path, parent: parentExecID,
-                                               baseInput: input, overrideInput: nil, scope: spec.scope))
+                                               baseInput: input, overrideInput: spec.injected, scope: spec.scope))
                 }
             }
             while nextIndex < limit { launch() }
@@ -140,14 +165,16 @@ extension ExecutionRun {
     private func parentAttempt(_ task: CompiledTask, outcomes: [TaskOutcome?], total: Int,
                                metadata: JSONValue?) -> Attempt {
         var outputs: [String: JSONValue] = [:]
-        var childValues: [String: JSONValue] = [:]
+        var children: [String: JSONValue] = [:]
+        var adopted = Attempt(status: .success)
         var success = 0, failed = 0, canceled = 0, timedOut = 0
         var firstFailure: TaskOutcome?
         for outcome in outcomes {
             guard let outcome else { canceled += 1; continue }
             outputs[outcome.id] = outcome.output
-            childValues[outcome.id] = outcome.templateValue
-            for (id, value) in outcome.childValues { childValues[id] = value }
+            let value = outcome.templateValue
+            children[outcome.id] = value
+            adopted.adopt(outcome, value: value)
             switch outcome.status {
             case .success: success += 1
             case .timedOut: timedOut += 1
@@ -174,7 +201,8 @@ extension ExecutionRun {
         progress["overall_status"] = .string(status.rawValue)
         var output: [String: JSONValue] = ["outputs": .object(outputs), "progress_info": .object(progress)]
         if let metadata { output["collection_metadata"] = metadata }
-        var attempt = Attempt(status: status, output: .object(output), childValues: childValues,
+        var attempt = Attempt(status: status, output: .object(output), childValues: adopted.childValues,
+                              children: .object(children), descendants: adopted.descendants,
                               outputsSubject: .object(outputs))
         if !succeeded, status != .canceled {
             let reason = firstFailure.map { "\($0.id): \($0.error?.message ?? $0.status.rawValue)" } ?? "no child succeeded"

@@ -9,6 +9,10 @@ struct Attempt: Sendable {
     var error: TaskFailure?
     var next: String?
     var childValues: [String: JSONValue] = [:]
+    /// A parent's `.children` (`TaskOutcome.children`).
+    var children: JSONValue?
+    /// Every task that ran under this one (`TaskOutcome.descendants`).
+    var descendants: [FinishedTask] = []
     /// What `.output` means under the task's `outputs:` (a parent's children outputs map).
     var outputsSubject: JSONValue?
     /// Aggregate tasks compute their output from `outputs:` themselves.
@@ -21,6 +25,15 @@ struct Attempt: Sendable {
     }
 
     static let canceled = Attempt(status: .canceled, error: TaskFailure("the task was canceled", kind: .canceled))
+
+    /// Takes `child` (and everything under it) into `.tasks` and the default output; `value` is
+    /// its `templateValue`, when the caller has built it already.
+    mutating func adopt(_ child: TaskOutcome, value: JSONValue? = nil) {
+        childValues[child.id] = value ?? child.templateValue
+        for (id, grandchild) in child.childValues { childValues[id] = grandchild }
+        descendants.append(child.finished)
+        descendants.append(contentsOf: child.descendants)
+    }
 }
 
 extension ExecutionRun {
@@ -76,7 +89,9 @@ extension ExecutionRun {
         ExecutionMetrics.taskFinished(stopwatch, workflow: workflow.executionWorkflowID, type: task.config.type, status: attempt.status)
         emit(.taskFinished(execID: execID, taskID: id, path: path, status: attempt.status, error: attempt.error))
         return TaskOutcome(id: id, path: path, status: attempt.status, input: input, output: attempt.output,
-                           error: attempt.error, next: attempt.next, childValues: attempt.childValues)
+                           error: attempt.error, next: attempt.next, childValues: attempt.childValues,
+                           taskExecID: taskExecID, parentExecID: parent, type: task.config.type,
+                           children: attempt.children, descendants: attempt.descendants)
     }
 
     /// Everything after the input is known. Throws `TaskFailure` for failures before the body.
@@ -124,8 +139,7 @@ extension ExecutionRun {
             if attempt.status == .success { attempt = checkOutput(attempt, id: id) }
             if attempt.status == .success, let outputs = task.outputs, !attempt.skipOutputsTransform {
                 do {
-                    attempt.output = try outputs.render(context(scope, input: input,
-                                                                output: attempt.outputsSubject ?? attempt.output))
+                    attempt.output = try outputs.render(outputsContext(scope, input: input, attempt: attempt))
                 } catch {
                     attempt = .failed("task \"\(id)\": outputs: \(error)")
                 }
@@ -137,6 +151,17 @@ extension ExecutionRun {
                                       nextAttempt: attemptNumber, delay: policy.delay(beforeAttempt: attemptNumber))
             do { try await Task.sleep(for: policy.delay(beforeAttempt: attemptNumber)) } catch { return .canceled }
         }
+    }
+
+    /// The context of a task's `outputs:`: `.output` (a parent's children outputs map), `.status`,
+    /// and for a parent its children under `.tasks` and `.children`, as compozy's
+    /// `engine/task2/core/output_transformer.go` gives them (`.status` beyond it: the issue's).
+    private func outputsContext(_ scope: Scope, input: JSONValue, attempt: Attempt) -> JSONValue {
+        var scope = scope
+        for (id, value) in attempt.childValues { scope.tasks[id] = value }
+        scope.extra["status"] = .string(attempt.status.rawValue)
+        if let children = attempt.children { scope.extra["children"] = children }
+        return context(scope, input: input, output: attempt.outputsSubject ?? attempt.output)
     }
 
     /// A task whose output has a non-empty `error` field or `success: false` failed.
@@ -159,9 +184,7 @@ extension ExecutionRun {
 
     /// The outcome of a task found completed in the store, with the flow decision it made.
     func restoredOutcome(_ task: CompiledTask, record: TaskExecutionRecord) -> TaskOutcome {
-        var outcome = TaskOutcome(id: record.taskID, path: record.path, status: record.status, input: record.input,
-                                  output: record.output ?? .emptyObject,
-                                  error: record.error.map { TaskFailure(json: $0) })
+        var outcome = restoredRecord(record, type: task.config.type)
         switch task.config.type {
         case .router:
             if let key = outcome.output["condition"].map(routeKey), let route = task.routes.first(where: { $0.key == key }) {
@@ -178,14 +201,47 @@ extension ExecutionRun {
         default:
             break
         }
-        // Children restored with their parent, so later templates still see `.tasks.CHILD`.
-        for child in checkpointChildren[record.taskExecID] ?? [] {
-            outcome.childValues[child.taskID] = TaskOutcome(
-                id: child.taskID, path: child.path, status: child.status, input: child.input,
-                output: child.output ?? .emptyObject, error: child.error.map { TaskFailure(json: $0) }
-            ).templateValue
-        }
+        restoreChildren(of: &outcome, task: task)
         return outcome
+    }
+
+    private func restoredRecord(_ record: TaskExecutionRecord, type: TaskType) -> TaskOutcome {
+        TaskOutcome(id: record.taskID, path: record.path, status: record.status, input: record.input,
+                    output: record.output ?? .emptyObject, error: record.error.map { TaskFailure(json: $0) },
+                    taskExecID: record.taskExecID, parentExecID: record.parent, type: type)
+    }
+
+    /// Children (and theirs) restored with their parent, so later templates still see
+    /// `.tasks.CHILD` and `.tasks.PARENT.children`, and the default output lists them.
+    private func restoreChildren(of outcome: inout TaskOutcome, task: CompiledTask) {
+        var attempt = Attempt(status: outcome.status)
+        var children: [String: JSONValue] = [:]
+        for record in checkpointChildren[outcome.taskExecID] ?? [] {
+            let childTask = compiledChild(of: task, record: record)
+            var child = restoredRecord(record, type: childTask?.config.type ?? .basic)
+            if let childTask { restoreChildren(of: &child, task: childTask) }
+            let value = child.templateValue
+            children[child.id] = value
+            attempt.adopt(child, value: value)
+        }
+        outcome.childValues = attempt.childValues
+        outcome.descendants = attempt.descendants
+        if task.config.type.hasChildren { outcome.children = .object(children) }
+    }
+
+    /// The compiled task a stored child of `task` ran from, found by its path.
+    private func compiledChild(of task: CompiledTask, record: TaskExecutionRecord) -> CompiledTask? {
+        switch task.config.type {
+        case .collection: return task.childTemplate
+        case .wait: return task.processor
+        case .router:
+            let key = record.path.split(separator: "/").last.map(String.init)
+            for route in task.routes where route.key == key {
+                if case .inline(let inline) = route.target { return inline }
+            }
+            return nil
+        default: return task.children.first { $0.id == record.taskID }
+        }
     }
 
     func routeKey(_ value: JSONValue) -> String {

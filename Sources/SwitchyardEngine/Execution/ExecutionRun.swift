@@ -20,8 +20,9 @@ final class ExecutionRun: Sendable {
     let workflowValue: JSONValue
     let envValue: JSONValue
     let projectValue: JSONValue
-    /// `{taskID: {output}}` so far, for the output of a run cut short by its time limit.
-    let partialOutput = Mutex<[String: JSONValue]>([:])
+    /// Every task finished so far, children included, in the order they ended: what the default
+    /// output lists (`defaultOutput`), also when the run is cut short by its time limit.
+    let finishedTasks = Mutex<[FinishedTask]>([])
     /// The bootstrapped tracer, looked up once per run: `withSpan` and `InstrumentationSystem.tracer`
     /// find it with a dynamic cast on every call, a measurable part of a task's cost.
     let tracer: any Tracer = InstrumentationSystem.tracer
@@ -67,7 +68,7 @@ final class ExecutionRun: Sendable {
         case .timedOut:
             let limit = timeout.map(GoDuration.format) ?? "its time limit"
             result = WorkflowResult(execID: execID, workflowID: workflow.executionWorkflowID, status: .timedOut,
-                                    output: flowOutput(partialOutput.withLock { $0 }), error: ["message": .string("the workflow timed out after \(limit)")])
+                                    output: flowOutput(), error: ["message": .string("the workflow timed out after \(limit)")])
         }
         if timedOut { result.status = .timedOut }
         do {
@@ -100,13 +101,15 @@ final class ExecutionRun: Sendable {
                                         overrideInput: transitionWith, scope: scope)
             scope.tasks[outcome.id] = outcome.templateValue
             for (childID, value) in outcome.childValues { scope.tasks[childID] = value }
-            let ranValue: JSONValue = ["output": outcome.output]
-            ran[outcome.id] = ranValue
-            // Updated in place rather than replaced by `ran`: sharing one dictionary would copy
-            // it on every task, quadratic in a long chain.
-            partialOutput.withLock { $0[outcome.id] = ranValue }
+            ran[outcome.id] = ["output": outcome.output]
+            // Appended in place: sharing one array with the loop would copy it on every task,
+            // quadratic in a long chain.
+            finishedTasks.withLock {
+                $0.append(outcome.finished)
+                $0.append(contentsOf: outcome.descendants)
+            }
             if outcome.status == .canceled || Task.isCancelled {
-                return .canceled(flowOutput(ran))
+                return .canceled(flowOutput())
             }
             transitionWith = nil
             let succeeded = outcome.status == .success
@@ -116,7 +119,7 @@ final class ExecutionRun: Sendable {
                     transitionWith = try transitionTemplate.render(context(scope, input: outcome.input, output: outcome.output))
                 } catch {
                     let failure = TaskFailure("task \"\(task.id)\": \(succeeded ? "on_success" : "on_error").with: \(error)")
-                    return .finished(.failed, flowOutput(ran), failure)
+                    return .finished(.failed, flowOutput(), failure)
                 }
             }
             // A next task the workflow does not have (a standalone execution keeps a router's
@@ -131,7 +134,7 @@ final class ExecutionRun: Sendable {
                     let reason = outcome.error?.message ?? "status \(outcome.status.rawValue)"
                     let failure = TaskFailure("task \"\(outcome.id)\" failed with no error transition defined: \(reason)",
                                               kind: outcome.error?.kind)
-                    return .finished(.failed, flowOutput(ran), failure)
+                    return .finished(.failed, flowOutput(), failure)
                 }
                 current = workflow.tasks[next]
                 continue
@@ -139,10 +142,20 @@ final class ExecutionRun: Sendable {
             if task.config.isFinal { break }
             current = task.config.onSuccess?.next.flatMap { workflow.tasks[$0] }
         }
-        guard let outputs = workflow.outputs else { return .finished(.success, flowOutput(ran), nil) }
+        guard let outputs = workflow.outputs else { return .finished(.success, flowOutput(), nil) }
         do {
+            // compozy's workflow output context (engine/workflow/output_transformer.go) adds
+            // `.status`, `.workflow_id`, `.workflow_exec_id`. compozy reads the status from the
+            // stored row, which still says RUNNING while outputs render; the status being
+            // recorded (SUCCESS: outputs render only then) is given here, and `.workflow.status`
+            // agrees with it.
             var members = scope.extra
-            members["workflow"] = workflowValue
+            var workflowMembers = workflowValue.objectValue ?? [:]
+            workflowMembers["status"] = .string(ExecutionStatus.success.rawValue)
+            members["workflow"] = .object(workflowMembers)
+            members["status"] = .string(ExecutionStatus.success.rawValue)
+            members["workflow_id"] = .string(workflow.config.id)
+            members["workflow_exec_id"] = .string(execID)
             members["tasks"] = .object(scope.tasks)
             members["input"] = input
             members["env"] = envValue
@@ -150,15 +163,16 @@ final class ExecutionRun: Sendable {
             members["output"] = .object(ran)
             return .finished(.success, try outputs.render(.object(members)), nil)
         } catch {
-            return .finished(.failed, flowOutput(ran), TaskFailure("workflow outputs: \(error)"))
+            return .finished(.failed, flowOutput(), TaskFailure("workflow outputs: \(error)"))
         }
     }
 
-    /// The run's output from the top-level task outputs so far: `{taskID: {output}}`, or for a
-    /// standalone execution its single task's output.
-    func flowOutput(_ ran: [String: JSONValue]) -> JSONValue {
-        guard let standalone = workflow.standalone else { return .object(ran) }
-        return ran[standalone.taskID]?["output"] ?? .emptyObject
+    /// The run's output without `outputs:`: compozy's default shape over every task finished so
+    /// far (`defaultOutput`), or for a standalone execution its single task's output.
+    func flowOutput() -> JSONValue {
+        let finished = finishedTasks.withLock { $0 }
+        guard let standalone = workflow.standalone else { return Self.defaultOutput(finished) }
+        return finished.last { $0.id == standalone.taskID && $0.parentExecID == nil }?.output ?? .emptyObject
     }
 
     /// The template context for a task: `.workflow .tasks .input/.with .env .project`, plus
@@ -199,13 +213,30 @@ struct TaskOutcome: Sendable {
     var error: TaskFailure?
     /// A router's route or a wait's `on_timeout`: overrides `on_success`/`on_error`.
     var next: String?
-    /// Children to add to `.tasks` once the parent is done.
+    /// Children (all descendants) to add to `.tasks` once the parent is done.
     var childValues: [String: JSONValue] = [:]
+    var taskExecID = ""
+    /// The parent's `taskExecID`, for a child.
+    var parentExecID: String?
+    var type: TaskType = .basic
+    /// A parallel, composite or collection task's `.children`: `{CHILD_ID: templateValue}`.
+    var children: JSONValue?
+    /// Every task that ran under this one, for the default workflow output.
+    var descendants: [FinishedTask] = []
 
-    /// `{id, input, output, status, error}`: the task under `.tasks.ID`.
+    /// `{id, input, output, status, error}`, plus `children` for a parent: the task under `.tasks.ID`.
     var templateValue: JSONValue {
-        ["id": .string(id), "input": input, "output": output, "status": .string(status.rawValue),
-         "error": error?.json ?? .null]
+        var members: [String: JSONValue] = [
+            "id": .string(id), "input": input, "output": output, "status": .string(status.rawValue),
+            "error": error?.json ?? .null,
+        ]
+        if let children { members["children"] = children }
+        return .object(members)
+    }
+
+    /// This task as the default workflow output lists it.
+    var finished: FinishedTask {
+        FinishedTask(id: id, output: output, parentExecID: parentExecID, type: type)
     }
 }
 

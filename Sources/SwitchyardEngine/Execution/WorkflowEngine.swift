@@ -18,6 +18,8 @@ public final class WorkflowEngine: Sendable {
     let adapters: [String: any ToolAdapter]
     let agents: (any AgentExecutor)?
     let signals = SignalHub()
+    /// `triggers: [{type: signal}]` of the project's workflows, by signal name.
+    let triggers: SignalTriggers
     private let compiled = Mutex<[String: CompiledWorkflow]>([:])
     let running = Mutex<[String: Task<WorkflowResult, Never>]>([:])
     /// The pause state of each execution running here.
@@ -39,6 +41,7 @@ public final class WorkflowEngine: Sendable {
         self.agents = agents
         self.store = store
         self.defaultCollectionWorkers = defaultCollectionWorkers
+        self.triggers = SignalTriggers(workflows: project.workflows)
     }
 
     /// Runs workflow `workflowID` to its end.
@@ -137,11 +140,14 @@ public final class WorkflowEngine: Sendable {
     }
 
     /// Sends a signal to execution `execID`, or with `nil` to every execution running in this
-    /// engine; wait tasks with a matching `wait_for` take it.
-    /// - Returns: how many executions received it.
+    /// engine and to the workflow whose `triggers: [{type: signal, name}]` names it, which
+    /// starts with the payload as input; wait tasks with a matching `wait_for` take it.
+    /// - Returns: how many executions received it, a started one included.
     @discardableResult
     public func signal(_ signal: Signal, to execID: String? = nil) async -> Int {
-        await signals.send(signal, to: execID)
+        let delivered = await signals.send(signal, to: execID)
+        guard execID == nil, triggers.targets[signal.name] != nil else { return delivered }
+        return delivered + (await startTriggered(by: signal) ? 1 : 0)
     }
 
     /// The ids of the executions running in this engine now.

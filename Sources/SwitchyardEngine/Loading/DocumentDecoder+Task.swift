@@ -28,6 +28,7 @@ extension DocumentDecoder {
         task.agent = reference(fields, "agent")
         task.action = string(fields, "action")
         task.prompt = string(fields, "prompt")
+        task.modelConfig = fields.members["model_config"]
         task.strategy = enumValue(fields, "strategy", as: ParallelStrategy.self) ?? .waitAll
         task.maxWorkers = int(fields, "max_workers")
         if let workers = task.maxWorkers, workers < 0 { fail(fields.path("max_workers"), "must be 0 or more") }
@@ -74,8 +75,13 @@ extension DocumentDecoder {
     private mutating func checkTypeFields(_ task: TaskConfig, _ fields: FieldReader) {
         switch task.type {
         case .basic:
-            if task.tool == nil, task.agent == nil {
-                fail(fields.path, "a basic task needs a tool or an agent")
+            if task.tool == nil, task.agent == nil, task.prompt == nil {
+                fail(fields.path, "a basic task needs a tool, an agent, or a prompt")
+            }
+            switch task.modelConfig {
+            case nil, .string?, .object?: break
+            case let other?:
+                fail(fields.path("model_config"), "expected a project model id or a model mapping, found \(other.typeName)")
             }
             if task.tool != nil, task.agent != nil { fail(fields.path, "a basic task has either a tool or an agent, not both") }
         case .router:
@@ -86,7 +92,12 @@ extension DocumentDecoder {
                 fail(fields.path("tasks"), "is required for a \(task.type.rawValue) task")
             }
         case .collection:
-            if task.items == nil { fail(fields.path("items"), "is required for a collection") }
+            checkCollectionItems(task.items, fields)
+            for (key, name) in [("item_var", task.itemVar), ("index_var", task.indexVar)] where fields.contains(key) {
+                if let reason = Self.collectionVariableProblem(name, key: key, other: key == "item_var" ? task.indexVar : task.itemVar) {
+                    fail(fields.path(key), reason)
+                }
+            }
             if !fields.contains("task") { fail(fields.path("task"), "is required for a collection") }
             if let batch = task.batch, batch < 0 { fail(fields.path("batch"), "must be 0 or more") }
         case .aggregate:
@@ -96,6 +107,37 @@ extension DocumentDecoder {
         case .signal:
             if !fields.contains("signal") { fail(fields.path("signal"), "is required for a signal task") }
         }
+    }
+
+    /// `items`: a list, an object, a template, or a literal string compozy would parse (a JSON
+    /// list or object, or a range such as `"1..5"`).
+    private mutating func checkCollectionItems(_ items: JSONValue?, _ fields: FieldReader) {
+        switch items {
+        case nil: fail(fields.path("items"), "is required for a collection")
+        case .string(let text)? where !text.contains("{{"):
+            if case .failure(let problem) = CollectionItems.literal(text) { fail(fields.path("items"), problem.reason) }
+        case .string?, .array?, .object?: break
+        case let other?:
+            fail(fields.path("items"), "expected a list, a JSON array string, a range or a template, found \(other.typeName)")
+        }
+    }
+
+    /// Context names an `item_var`/`index_var` would hide.
+    static let reservedCollectionVariables: Set<String> = [
+        "workflow", "tasks", "input", "with", "env", "project", "output", "parent", "signal", "children", "status",
+    ]
+
+    /// Why `name` cannot be a collection's `key` (`item_var` or `index_var`), or `nil`.
+    static func collectionVariableProblem(_ name: String, key: String, other: String) -> String? {
+        let isName = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        if !isName {
+            return "\"\(name)\" is not a name a template can use (ASCII letters, digits and _, not starting with a digit)"
+        }
+        if reservedCollectionVariables.contains(name) { return "\"\(name)\" would hide the template context's .\(name)" }
+        let clashing = key == "item_var" ? "index" : "item"
+        if name == clashing || name == other { return "\"\(name)\" would hide .\(name == other ? other : clashing)" }
+        return nil
     }
 
     private mutating func transition(_ fields: FieldReader, _ key: String) -> Transition? {

@@ -66,6 +66,7 @@ public enum ProjectLoader {
             problems += adapterProblems(workflow.tools, project: project)
             problems += WorkflowValidator.problems(in: workflow, project: project)
         }
+        problems += SignalTriggers.problems(in: project.workflows)
         return (project, problems)
     }
 

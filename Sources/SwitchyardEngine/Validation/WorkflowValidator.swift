@@ -18,6 +18,9 @@ enum WorkflowValidator {
                     seen[task.id] = task.path
                 }
             }
+            if let problem = promptOnlyModelProblem(task, models: project.models) {
+                problems.append(ConfigError(file: file, path: problem.path, reason: problem.reason))
+            }
             task.tasks.forEach(collect)
             for route in task.routes { if case .inline(let inline) = route.target { collect(inline) } }
             if let template = task.task { collect(template) }
@@ -56,5 +59,24 @@ enum WorkflowValidator {
             problems.append(ConfigError(file: file, path: "config.input", reason: "expected a JSON Schema mapping"))
         }
         return problems
+    }
+
+    /// A prompt-only basic task needs a model: `model_config` naming a project model (by `id`,
+    /// else by its `model` name) or inline, or a project model with `default: true`.
+    static func promptOnlyModelProblem(_ task: TaskConfig, models: [JSONValue]) -> (path: String, reason: String)? {
+        guard task.type == .basic, task.tool == nil, task.agent == nil, task.prompt != nil else { return nil }
+        switch task.modelConfig {
+        case .string(let name)?:
+            let names = models.compactMap { $0["id"]?.stringValue ?? $0["model"]?.stringValue }
+            if names.contains(name) { return nil }
+            let known = names.isEmpty ? "none" : names.joined(separator: ", ")
+            return (FieldReader.join(task.path, "model_config"), "unknown model \"\(name)\" (project models: \(known))")
+        case .object?:
+            return nil
+        default:
+            if models.contains(where: { $0["default"] == .bool(true) }) { return nil }
+            return (FieldReader.join(task.path, "prompt"),
+                    "a prompt-only task needs model_config or a project model with default: true")
+        }
     }
 }
