@@ -40,10 +40,11 @@ final class PauseGate: Sendable {
         return true
     }
 
-    /// Returns at once when open; else waits for `resume` or the task's cancellation.
-    /// - Returns: false when the task was canceled (before or while it waited).
+    /// Returns at once when open (a canceled task goes on as before, to end in its own way);
+    /// else waits for `resume` or the task's cancellation.
+    /// - Returns: false when the task was canceled while the gate held it.
     func pass() async -> Bool {
-        guard isPaused else { return !Task.isCancelled }
+        guard isPaused else { return true }
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
