@@ -14,12 +14,14 @@ struct WorkflowDefinitionRoutes {
     /// compozy's page sizes for workflow lists.
     static let defaultLimit = 50
     static let maxLimit = 500
+    /// `expand`: a comma-separated list of the collections.
+    static let expandSchema: JSONValue = ["type": "string", "pattern": "^(tasks|agents|tools)(,(tasks|agents|tools))*$"]
 
     func register(on routes: APIRouteTable) {
         routes.add(.get, "/api/v0/workflows", APIOperation(
             summary: "List the project's workflows (q: id prefix; limit: page size, default 50, at most 500; expand)",
             query: ["limit": ["type": "integer", "minimum": 1, "maximum": .int(Int64(Self.maxLimit))],
-                    "q": ["type": "string"], "expand": ["type": "string"]],
+                    "q": ["type": "string"], "expand": Self.expandSchema],
             answers: [200, 400])) { request, _ in
             await APIRoutes.answer {
                 let query = request.uri.queryParameters
@@ -36,7 +38,7 @@ struct WorkflowDefinitionRoutes {
         }
         routes.add(.get, "/api/v0/workflows/:id", APIOperation(
             summary: "A workflow's definition: id, version, description, input schema and its tasks, agents and tools (ids, or objects with expand)",
-            query: ["expand": ["type": "string"]], answers: [200, 400, 404])) { request, context in
+            query: ["expand": Self.expandSchema], answers: [200, 400, 404])) { request, context in
             await APIRoutes.answer {
                 let workflow = try Self.workflow(engine, try APIRoutes.parameter("id", context))
                 let expand = try Self.expansions(request.uri.queryParameters.get("expand"))
@@ -93,16 +95,16 @@ struct WorkflowDefinitionRoutes {
         return .object(json)
     }
 
-    /// `expand=tasks,agents` (also repeated): which collections come as objects.
-    /// - Throws: `APIError` 400 naming an unknown collection.
+    /// `expand=tasks,agents`: which collections come as objects (the names exactly, comma-separated).
+    /// - Throws: `APIError` 400 naming what is not one of them.
     static func expansions(_ value: String?) throws(APIError) -> Set<String> {
         guard let value else { return [] }
-        let names = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        let names = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let known: Set<String> = ["tasks", "agents", "tools"]
-        if let unknown = names.subtracting(known).sorted().first {
-            throw APIError.badRequest("`expand` may name tasks, agents and tools, got \"\(unknown)\"")
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw APIError.badRequest("`expand` may name tasks, agents and tools (comma-separated), got \"\(unknown)\"")
         }
-        return names
+        return Set(names)
     }
 
     /// `limit`: 1…500, default 50.
