@@ -73,7 +73,8 @@ final class ProjectAdapters: Sendable {
         case "runtime":
             return try locator.adapter(
                 id: "runtime", library: "switchyard_bun",
-                config: Self.runtimeConfig(project.runtime, projectDirectory: project.directory),
+                config: Self.runtimeConfig(project.runtime, projectDirectory: project.directory,
+                                           entrypoint: try ExecuteModules.entrypoint(for: project)),
                 timeout: project.runtime.toolExecutionTimeout, maxOutputBytes: project.runtime.maxOutputBytes)
         case "ffi":
             let ffiTools = project.allTools.filter { $0.adapter == "ffi" }.map(\.ffiDeclaration)
@@ -92,12 +93,14 @@ final class ProjectAdapters: Sendable {
 
     /// The Bun adapter's instance config from the project's `runtime:` block: its options as
     /// written (the adapter checks them), with paths made absolute and the deadline in ms.
-    static func runtimeConfig(_ runtime: RuntimeConfig, projectDirectory: String) -> JSONValue {
+    /// - Parameter entrypoint: the module the adapter imports (absolute), when it is not the
+    ///   project's own (`ExecuteModules`).
+    static func runtimeConfig(_ runtime: RuntimeConfig, projectDirectory: String, entrypoint: String? = nil) -> JSONValue {
         var config = runtime.raw.objectValue ?? [:]
         config["type"] = .string(runtime.type)
         config["project_dir"] = .string(projectDirectory)
-        if let entrypoint = runtime.entrypoint {
-            config["entrypoint"] = .string(AdapterLocator.absolute(entrypoint, relativeTo: projectDirectory))
+        if let entrypoint = entrypoint ?? runtime.entrypoint.map({ AdapterLocator.absolute($0, relativeTo: projectDirectory) }) {
+            config["entrypoint"] = .string(entrypoint)
         }
         if let executable = runtime.executable {
             config["executable"] = .string(AdapterLocator.absolute(executable, relativeTo: projectDirectory))

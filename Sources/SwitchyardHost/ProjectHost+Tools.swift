@@ -53,6 +53,7 @@ extension ProjectHost {
                 .notFound, "tool \"\(toolID)\" names adapter \"\(tool.adapterKey)\", which the project does not declare",
                 toolID: toolID))
         }
+        let input = tool.inputOverDefaults(input)
         do { try tool.checkInput(input) } catch {
             let named = ToolError(error.kind, "tool \"\(toolID)\": \(error.message)", toolID: toolID)
             throw HostError(.invalidInput, named.message, toolError: named)

@@ -61,7 +61,8 @@ public struct WorkflowAgentExecutor: AgentExecutor {
         let descriptor = ToolDescriptor(id: tool.id, description: tool.description,
                                         inputSchema: tool.input, outputSchema: tool.output)
         let environment = env.merging(tool.env) { _, own in own }
-        return AgentTool(descriptor: descriptor) { input in
+        return AgentTool(descriptor: descriptor) { arguments in
+            let input = tool.inputOverDefaults(arguments)
             // A schema failure goes back to the model like any tool error, so it can correct its call.
             try tool.checkInput(input)
             // Its own `execute_tool` span, under the agent task's span, like a task's tool call.

@@ -22,6 +22,8 @@ public struct ProjectConfig: Sendable {
     public var workflows: [WorkflowConfig]
     /// Project-wide environment variables (`env`), the lowest layer of a task's env.
     public var env: [String: String]
+    /// The values of `env` that are secrets (`SecretRedactor`): kept out of stored state, errors and logs.
+    public var secrets: [String] = []
     /// `autoload:` as written; nil when the project file has none.
     public var autoload: AutoloadConfig?
     /// `store:` as written: the execution store the project records in when neither `--store`
@@ -82,6 +84,8 @@ public struct RuntimeConfig: Sendable {
     public var type: String
     /// `entrypoint`: the module exporting the tools, relative to the project directory.
     public var entrypoint: String?
+    /// The entrypoint compozy assumes when none is written (`engine/project/config.go`).
+    public static let defaultEntrypoint = "tools.ts"
     /// `executable`: an explicit path to the runtime binary, relative to the project directory.
     public var executable: String?
     /// `tool_execution_timeout`: the default deadline of each call.
@@ -191,6 +195,11 @@ public struct ToolConfig: Sendable {
     public var adapter: String?
     /// `ffi`: the symbol description for `adapter: ffi` tools.
     public var ffi: JSONValue?
+    /// `with`: default input, under what each call gives (compozy's `tool.Config.With`).
+    public var with: JSONValue?
+    /// `execute`: the tool's own module (an absolute path), for a runtime tool the entrypoint
+    /// does not export (compozy's per-tool modules).
+    public var execute: String?
     /// The file that declares the tool.
     public var file: String
     /// Where the tool sits in that file (`tools[2]`; empty for an autoloaded tool file).
@@ -214,4 +223,12 @@ public struct ToolConfig: Sendable {
 
     /// The key of the adapter that serves this tool: `runtime` when `adapter` is absent.
     public var adapterKey: String { adapter ?? "runtime" }
+
+    /// A call's input over the tool's `with` defaults (the call's members win, one level deep,
+    /// as compozy merges them).
+    public func inputOverDefaults(_ input: JSONValue) -> JSONValue {
+        guard let defaults = with?.objectValue, !defaults.isEmpty else { return input }
+        guard let given = input.objectValue else { return input }
+        return .object(defaults.merging(given) { _, call in call })
+    }
 }

@@ -16,14 +16,17 @@ final class CompiledWorkflow: Sendable {
     let agents: [String: JSONValue]
     /// Set for a one-task execution (`startTask` / `startAgent`).
     let standalone: StandaloneTarget?
+    /// The project's secrets, replaced in what a run stores, reports and logs.
+    let redactor: SecretRedactor
 
     /// The id recorded in the store and the result: the workflow's, or `task:ID` / `agent:ID`.
     var executionWorkflowID: String { standalone?.executionWorkflowID ?? config.id }
 
     private init(config: WorkflowConfig, tasks: [String: CompiledTask], first: CompiledTask?,
                  outputs: TemplatedValue?, env: [String: String], agents: [String: JSONValue],
-                 standalone: StandaloneTarget?) {
+                 standalone: StandaloneTarget?, redactor: SecretRedactor) {
         self.config = config
+        self.redactor = redactor
         self.standalone = standalone
         self.tasks = tasks
         self.first = first
@@ -53,7 +56,8 @@ final class CompiledWorkflow: Sendable {
         }
         let env = project.env.merging(workflow.env) { _, workflowValue in workflowValue }
         let compiled = CompiledWorkflow(config: workflow, tasks: byID, first: first, outputs: outputs,
-                                        env: env, agents: agents, standalone: standalone)
+                                        env: env, agents: agents, standalone: standalone,
+                                        redactor: SecretRedactor(secrets: project.secrets))
         return (compiled, problems)
     }
 }

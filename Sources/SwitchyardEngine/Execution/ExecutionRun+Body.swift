@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardJSON
 import SwitchyardRuntime
+import SwitchyardTemplates
 
 extension ExecutionRun {
     /// One attempt of a task's own work, by type.
@@ -35,7 +36,7 @@ extension ExecutionRun {
             guard let agent = workflow.agents[agentID] else {
                 return .failed("task \"\(id)\": agent \"\(agentID)\": agents are not supported yet")
             }
-            return await runAgent(agent, named: "agent \"\(agentID)\"", task: task, id: id, input: input)
+            return await runAgent(agent, named: "agent \"\(agentID)\"", task: task, id: id, input: input, scope: scope)
         }
         if task.config.tool == nil, task.config.prompt != nil {
             // A prompt-only basic task (compozy's `BasicTask.Prompt` without an agent): one model
@@ -43,7 +44,7 @@ extension ExecutionRun {
             // the project's default model) or on the default model.
             var agent: [String: JSONValue] = ["id": .string(id), "instructions": ""]
             if let model = task.config.modelConfig { agent["model"] = model }
-            return await runAgent(.object(agent), named: "prompt", task: task, id: id, input: input)
+            return await runAgent(.object(agent), named: "prompt", task: task, id: id, input: input, scope: scope)
         }
         guard let tool = task.tool else {
             return .failed("task \"\(id)\": unknown tool \"\(task.config.tool ?? "")\"", kind: .notFound)
@@ -60,11 +61,12 @@ extension ExecutionRun {
                 env[name] = value.stringValue ?? value.jsonString
             }
         }
-        let request = ToolCallRequest(toolID: tool.id, input: input, config: tool.config, env: env,
+        let callInput = tool.inputOverDefaults(input)
+        let request = ToolCallRequest(toolID: tool.id, input: callInput, config: tool.config, env: env,
                                       timeout: tool.timeout ?? task.config.timeout)
         let execID = self.execID
         do {
-            try tool.checkInput(input)
+            try tool.checkInput(callInput)
             let output = try await tracedCall(adapter, tool: tool, taskID: id).run(request) { event in
                 switch event {
                 case .progress(let progress): self.emit(.toolProgress(execID: execID, taskID: id, progress: progress))
@@ -90,12 +92,19 @@ extension ExecutionRun {
 
     /// Runs `agent` (declared, or made up for a prompt-only task) to its final answer.
     private func runAgent(_ agent: JSONValue, named name: String, task: CompiledTask, id: String,
-                          input: JSONValue) async -> Attempt {
+                          input: JSONValue, scope: Scope) async -> Attempt {
         guard let executor = engine.agents else {
             return .failed("task \"\(id)\": \(name): agents are not supported yet")
         }
+        let renderedAgent: JSONValue, prompt: String?
+        do {
+            (renderedAgent, prompt) = try renderedPrompts(agent, action: task.config.action, prompt: task.config.prompt,
+                                                  context: context(scope, input: input))
+        } catch {
+            return .failed("task \"\(id)\": \(name): \(error)")
+        }
         let request = AgentTaskRequest(
-            agent: agent, action: task.config.action, prompt: task.config.prompt, input: input,
+            agent: renderedAgent, action: task.config.action, prompt: prompt, input: input,
             tools: engine.project.tools(visibleTo: workflow.config), models: engine.project.models, env: workflow.env)
         let result = await executor.runReportingUsage(request, adapters: engine.adapters)
         var attempt: Attempt
@@ -111,6 +120,31 @@ extension ExecutionRun {
         }
         attempt.usage = result.usage
         return attempt
+    }
+
+    /// The agent's `instructions`, the chosen action's `prompt` and the task's `prompt`, rendered
+    /// with the task's template context, as compozy's agent normalizer renders them before the
+    /// call. Text without `{{` is left as it is (no parse).
+    /// - Throws: `TemplateError` naming the template and what failed.
+    private func renderedPrompts(_ agent: JSONValue, action: String?, prompt: String?,
+                                 context: JSONValue) throws -> (JSONValue, String?) {
+        func render(_ text: String) throws -> String {
+            guard text.contains("{{") else { return text }
+            let value = try TemplateRenderer.render(.string(text), context: context)
+            return value.stringValue ?? value.jsonString
+        }
+        var members = agent.objectValue ?? [:]
+        if let instructions = members["instructions"]?.stringValue { members["instructions"] = .string(try render(instructions)) }
+        if let action, var actions = members["actions"]?.arrayValue,
+           let index = actions.firstIndex(where: { $0["id"]?.stringValue == action }),
+           var chosen = actions[index].objectValue, let text = chosen["prompt"]?.stringValue {
+            chosen["prompt"] = .string(try render(text))
+            actions[index] = .object(chosen)
+            members["actions"] = .array(actions)
+        }
+        // A standalone agent execution's prompt is the API request's text: data, not a template.
+        let promptIsData = workflow.standalone?.executionWorkflowID.hasPrefix(WorkflowEngine.standaloneAgentPrefix) == true
+        return (.object(members), promptIsData ? prompt : try prompt.map(render))
     }
 
     private func route(_ task: CompiledTask, id: String, path: String, parentExecID: String, input: JSONValue,

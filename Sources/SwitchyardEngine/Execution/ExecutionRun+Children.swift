@@ -11,11 +11,26 @@ struct ChildSpec: Sendable {
 }
 
 extension ExecutionRun {
+    /// `.parent` in a child, as compozy's `buildParentContextWithVisited` builds it: the parent's
+    /// `id`, `type`, `action`, `env` and `with` (its input: compozy's normalized `with` is what its
+    /// state records as input), its runtime `input`, `output` (none yet) and `status` (RUNNING),
+    /// and its own parent under `parent`. Built once per parent run, not per child.
+    static func parentValue(_ task: CompiledTask, input: JSONValue, outer scope: Scope) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(task.id), "type": .string(task.config.type.rawValue),
+            "action": task.config.action.map(JSONValue.string) ?? .null,
+            "env": .object(task.config.env.mapValues(JSONValue.string)),
+            "with": input, "input": input, "output": .null, "status": .string(ExecutionStatus.running.rawValue),
+        ]
+        if let grandparent = scope.extra["parent"] { members["parent"] = grandparent }
+        return .object(members)
+    }
+
     /// parallel (concurrently, `max_workers`) and composite (in order).
     func runParallel(_ task: CompiledTask, path: String, parentExecID: String, input: JSONValue,
                      scope: Scope) async -> Attempt {
         var childScope = scope
-        childScope.extra["parent"] = ["id": .string(task.id), "input": input]
+        childScope.extra["parent"] = Self.parentValue(task, input: input, outer: scope)
         let specs = task.children.map { ChildSpec(task: $0, id: $0.id, path: "\(path)/\($0.id)", scope: childScope) }
         let workers = task.config.type == .composite ? 1 : (task.config.maxWorkers ?? 0)
         let outcomes = await runChildren(specs, strategy: task.config.strategy, workers: workers,
@@ -36,7 +51,7 @@ extension ExecutionRun {
         }
         let config = task.config
         var baseScope = scope
-        baseScope.extra["parent"] = ["id": .string(task.id), "input": input]
+        baseScope.extra["parent"] = Self.parentValue(task, input: input, outer: scope)
         var specs: [ChildSpec] = []
         specs.reserveCapacity(items.count)
         var skipped = 0

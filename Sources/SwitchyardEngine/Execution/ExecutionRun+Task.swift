@@ -74,6 +74,9 @@ extension ExecutionRun {
             attempt.status = .canceled
             attempt.error = attempt.error ?? Attempt.canceled.error
         }
+        if let failure = attempt.error, !workflow.redactor.isEmpty {
+            attempt.error = TaskFailure(workflow.redactor.redact(failure.message), kind: failure.kind)
+        }
         record.status = attempt.status
         record.output = attempt.output
         record.error = attempt.error?.json
@@ -99,6 +102,11 @@ extension ExecutionRun {
                      input: JSONValue, scope: Scope) async throws -> Attempt {
         // A paused execution starts no task until it is resumed (or canceled).
         guard await pause.gate.pass() else { return .canceled }
+        // compozy checks a task's input against its `input:` schema once, when the task's state is
+        // created (`CreateState`: "failed to validate task params"): no attempt runs, none retries.
+        if let problems = Self.schemaProblems(input, task.config.inputSchema, as: "input") {
+            return .failed("task \"\(id)\": input does not match the task's input schema: \(problems)", kind: .invalidInput)
+        }
         let taskContext = context(scope, input: input)
         if let skip = task.skipCondition {
             let passes: Bool
@@ -144,6 +152,13 @@ extension ExecutionRun {
                     attempt = .failed("task \"\(id)\": outputs: \(error)")
                 }
             }
+            // The final output (after `outputs:`) against the task's `output:` schema, as compozy's
+            // `ValidateOutput` checks the processed output.
+            if attempt.status == .success,
+               let problems = Self.schemaProblems(attempt.output, task.config.outputSchema, as: "output") {
+                attempt = .failed("task \"\(id)\": output does not match the task's output schema: \(problems)",
+                                  kind: .toolError)
+            }
             let retryable = attempt.status == .failed || attempt.status == .timedOut
             guard retryable, attemptNumber < policy.maximumAttempts, !Task.isCancelled else { return attempt }
             attemptNumber += 1
@@ -162,6 +177,14 @@ extension ExecutionRun {
         scope.extra["status"] = .string(attempt.status.rawValue)
         if let children = attempt.children { scope.extra["children"] = children }
         return context(scope, input: input, output: attempt.outputsSubject ?? attempt.output)
+    }
+
+    /// What in `value` fails `schema` (each field named under `root`), or nil when it passes or
+    /// there is no schema.
+    private static func schemaProblems(_ value: JSONValue, _ schema: JSONValue?, as root: String) -> String? {
+        guard let schema else { return nil }
+        let problems = JSONSchemaValidator.errors(in: value, against: schema, at: root)
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// A task whose output has a non-empty `error` field or `success: false` failed.

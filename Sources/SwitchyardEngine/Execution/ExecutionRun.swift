@@ -35,7 +35,8 @@ final class ExecutionRun: Sendable {
         self.workflow = workflow
         self.execID = execID
         self.input = input
-        self.pause = ExecutionPause(execID: execID) { [engine] in engine.writeStore }
+        let redactor = workflow.redactor
+        self.pause = ExecutionPause(execID: execID) { [engine] in RedactingExecutionStore.wrap(engine.writeStore, redactor) }
         self.checkpoints = checkpoints
         var children: [String: [TaskExecutionRecord]] = [:]
         for record in checkpoints.values { if let parent = record.parent { children[parent, default: []].append(record) } }
@@ -47,8 +48,9 @@ final class ExecutionRun: Sendable {
         self.projectValue = engine.project.templateValue
     }
 
-    /// Fenced by the execution's lease when the engine owns executions (WorkflowEngine+Ownership.swift).
-    var store: any ExecutionStore { engine.writeStore }
+    /// Fenced by the execution's lease when the engine owns executions (WorkflowEngine+Ownership.swift),
+    /// behind the project's secrets' redactor when it has any.
+    var store: any ExecutionStore { RedactingExecutionStore.wrap(engine.writeStore, workflow.redactor) }
 
     /// Runs the flow with an optional time budget and records the end in the store.
     func run(timeout: Duration?) async -> WorkflowResult {
@@ -71,6 +73,7 @@ final class ExecutionRun: Sendable {
                                     output: flowOutput(), error: ["message": .string("the workflow timed out after \(limit)")])
         }
         if timedOut { result.status = .timedOut }
+        result.error = workflow.redactor.redact(result.error)
         do {
             let pause = self.pause, final = result
             try await recordEvenIfCanceled { try await pause.end(final) }
@@ -190,6 +193,7 @@ final class ExecutionRun: Sendable {
     }
 
     func emit(_ event: ExecutionEvent) {
+        let event = workflow.redactor.isEmpty ? event : event.redacted(by: workflow.redactor)
         ExecutionLogging.record(event, workflowID: workflow.executionWorkflowID)
         observer?(event)
     }

@@ -109,8 +109,10 @@ extension WorkflowEngine {
                 break
             }
         }
+        if found == nil { found = try taskResource(taskID) }
         guard let (declaring, original) = found else {
-            let known = uniqueInOrder(project.workflows.flatMap { $0.tasks.map(\.id) })
+            let resources = project.resources.all(.task).map(\.id)
+            let known = uniqueInOrder(project.workflows.flatMap { $0.tasks.map(\.id) } + resources)
             throw EngineError(.unknownTask, "unknown task \"\(taskID)\" (tasks: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         var task = original
@@ -124,6 +126,23 @@ extension WorkflowEngine {
         let target = StandaloneTarget(executionWorkflowID: Self.standaloneTaskPrefix + taskID, taskID: taskID,
                                       taskInput: inputGiven ? Optional(input) : nil)
         return try compileStandalone(declaring, task: task, target: target)
+    }
+
+    /// An autoloaded `resource: task` (compozy runs them on their own through `/tasks/{id}`),
+    /// decoded and its schema ids linked, in a workflow context of its own: the project's tools,
+    /// the autoloaded agents and the project env.
+    private func taskResource(_ taskID: String) throws -> (WorkflowConfig, TaskConfig)? {
+        guard let entry = project.resources.resource(.task, id: taskID) else { return nil }
+        var decoder = DocumentDecoder(file: entry.file)
+        let decoded = decoder.task(entry.value, at: "")
+        var problems = decoder.errors
+        guard var task = decoded, problems.isEmpty else {
+            throw EngineError(.config, problems.first?.description ?? "\(entry.file): cannot read task \"\(taskID)\"")
+        }
+        problems = SchemaReferences.link(&task, file: entry.file, in: project)
+        if let first = problems.first { throw EngineError(.config, first.description) }
+        let agents = project.resources.all(.agent).filter { $0.origin == .autoload }.map(\.value)
+        return (WorkflowConfig(id: Self.standaloneTaskPrefix + taskID, agents: agents, file: entry.file), task)
     }
 
     func standaloneAgentWorkflow(agentID: String, action: String?, prompt: String?,

@@ -16,6 +16,13 @@ extension DocumentDecoder {
             project.runtime = self.runtime(runtime)
             checkRuntimeEnvironment(runtime)
         }
+        // compozy's `setRuntimeDefaults`: no `runtime.entrypoint` means `./tools.ts`. Taken only
+        // when that file exists: a project whose tools are all `execute:` modules, ffi or adapter
+        // tools has no entrypoint at all.
+        if project.runtime.entrypoint == nil,
+           FileManager.default.fileExists(atPath: directory + "/" + RuntimeConfig.defaultEntrypoint) {
+            project.runtime.entrypoint = "./" + RuntimeConfig.defaultEntrypoint
+        }
         var seenTools: Set<String> = []
         for (path, value) in elements(root, "tools") {
             guard let tool = tool(value, at: path) else { continue }
@@ -69,6 +76,17 @@ extension DocumentDecoder {
         tool.timeout = duration(fields, "timeout")
         tool.adapter = string(fields, "adapter")
         tool.ffi = fields.members["ffi"]
+        tool.with = fields.members["with"]
+        if let with = tool.with, with.objectValue == nil {
+            fail(fields.path("with"), "must be a mapping of default input values, found \(with.typeName)")
+        }
+        if let module = string(fields, "execute") {
+            let resolved = URL(fileURLWithPath: module, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent())
+                .standardizedFileURL.path
+            tool.execute = resolved
+            if !FileManager.default.fileExists(atPath: resolved) { fail(fields.path("execute"), "no such file: \(resolved)") }
+            if tool.adapter != nil { fail(fields.path("execute"), "is for runtime tools; this tool names adapter \"\(tool.adapter!)\"") }
+        }
         if tool.adapter == "ffi", tool.ffi == nil { fail(fields.path("ffi"), "is required for an adapter: ffi tool") }
         return tool
     }

@@ -151,6 +151,9 @@ extension DotEnvFile {
             // Names the loader refuses in `env:` (LD_PRELOAD, NODE_OPTIONS, …) are left out here too.
             let allowed = layer.filter { EnvironmentDeclarationRules.problem(name: $0.key) == nil }
             project.env = allowed.merging(project.env) { _, declared in declared }
+            project.secrets = allowed.compactMap { name, value in
+                SecretRedactor.namesSecret(name) && project.env[name] == value ? value : nil
+            }
             return []
         } catch {
             return [error]

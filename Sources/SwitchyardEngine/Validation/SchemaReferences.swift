@@ -27,6 +27,16 @@ enum SchemaReferences {
         }
         return linker.problems
     }
+
+    /// Links the schema ids of one task read after loading (an autoloaded task resource run on
+    /// its own), against the project's schemas.
+    /// - Returns: one problem per unknown id or malformed schema value.
+    static func link(_ task: inout TaskConfig, file: String, in project: ProjectConfig) -> [ConfigError] {
+        var linker = SchemaLinker(scope: Dictionary(project.resources.all(.schema).map { ($0.id, $0.value) },
+                                                    uniquingKeysWith: { first, _ in first }))
+        linker.link(&task, file: file)
+        return linker.problems
+    }
 }
 
 private struct SchemaLinker {

@@ -33,6 +33,7 @@ The chat-completions answer is scripted by the request's "model" field:
   bad-args      first turn: a call to "add" with {"a": "two"}; then text "fixed: <tool content>"
   truncated     HTTP 200 whose Content-Length promises more bytes than are sent
   wrong-shape   HTTP 200 with JSON that is not a chat completion
+  (any other)   as echo: a real project's model name (compozy's examples) gets an answer
 """
 import json
 import signal
@@ -153,7 +154,8 @@ def answer(body):
         return 200, tool_call("add", {"a": "two"})
     if model == "wrong-shape":
         return 200, {"object": "list", "data": []}
-    return 400, {"error": {"message": "unknown scripted model %r" % model}}
+    # Any other model (a real project's, e.g. compozy's examples) answers as echo does.
+    return 200, text("echo: " + users[-1])
 
 
 class Handler(BaseHTTPRequestHandler):
