@@ -85,6 +85,18 @@ struct CompozyEndToEndTests {
             let task = try await server.request(.POST, "/api/v0/tasks/shout_topic/executions/sync",
                                                 body: ["with": ["word": "estuaries"]])
             #expect(task.envelope["data"]?["output"]?["loud"] == "ESTUARIES!", "\(task.envelope)")
+            // An agent run on its own: its instructions and action prompt render, while the
+            // request's own prompt and input are data, never templates.
+            let agent = try await server.request(.POST, "/api/v0/agents/writer/executions/sync", body: [
+                "action": "summarize", "prompt": "Keep {{ .env.GREETING }} literal", "with": ["text": "{{ .env.STAGE }}"],
+            ])
+            #expect(agent.status == 200, "\(agent.envelope)")
+            let last = try #require(try model.requests().last)
+            let messages = last["body"]?["messages"]?.arrayValue ?? []
+            let user = messages.last { $0["role"] == "user" }?["content"]?.stringValue ?? ""
+            #expect(user.contains("Summarize {{ .env.STAGE }} for stage workflow"), "\(user)")
+            #expect(user.contains("Keep {{ .env.GREETING }} literal"), "\(user)")
+            #expect(messages.first?["content"] == "You write digests about anything; greet with hello from dotenv.")
             #expect(!server.stderrText.contains(Self.secret))
             try Self.checkNoSecretStored(directory)
         }
