@@ -35,10 +35,16 @@ public struct WorkflowAgentExecutor: AgentExecutor {
             }
             let catalog = try ModelCatalog(models: models)
             let definition = try AgentDefinition(json: .object(agent), at: "agents[\(agentID)]", models: catalog)
-            // The agent's tools, then the action's own (compozy's action-level `tools`).
-            let tools = definition.toolIDs(for: request.action).compactMap { toolID -> AgentTool? in
-                guard let tool = request.tools[toolID], let adapter = adapters[tool.adapterKey] else { return nil }
-                return Self.agentTool(tool, adapter: adapter, env: request.env)
+            // The agent's tools, then the action's own (compozy's action-level `tools`), their
+            // `config`/`env` templates rendered with `.env` (what model fields see too).
+            var tools: [AgentTool] = []
+            for toolID in definition.toolIDs(for: request.action) {
+                guard var tool = request.tools[toolID], let adapter = adapters[tool.adapterKey] else { continue }
+                tool.config = try TemplateRenderer.render(tool.config, context: context)
+                tool.env = try tool.env.mapValues { value in
+                    value.contains("{{") ? try TemplateRenderer.render(.string(value), context: context).stringValue ?? value : value
+                }
+                tools.append(Self.agentTool(tool, adapter: adapter, env: request.env))
             }
             let result = try await runner.runReportingUsage(agent: definition, actionID: request.action,
                                                             prompt: request.prompt, input: request.input,

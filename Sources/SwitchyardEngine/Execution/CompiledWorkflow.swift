@@ -98,13 +98,16 @@ final class CompiledTask: Sendable {
     let processor: CompiledTask?
     let routes: [(key: String, target: CompiledRoute)]
     let tool: ToolConfig?
+    /// The tool's `config`/`env` when they hold templates (rendered per call); nil when literal.
+    let toolTemplates: ToolTemplates?
 
     init(config: TaskConfig, idTemplate: Template?, with: TemplatedValue?, env: TemplatedValue?,
          outputs: TemplatedValue?, onSuccessWith: TemplatedValue?, onErrorWith: TemplatedValue?,
          skipCondition: Predicate?, routeKey: RouteKey?, signalCondition: Predicate?, items: TemplatedValue?,
          filter: Predicate?, signalPayload: TemplatedValue?, children: [CompiledTask],
          childTemplate: CompiledTask?, processor: CompiledTask?, routes: [(key: String, target: CompiledRoute)],
-         tool: ToolConfig?) {
+         tool: ToolConfig?, toolTemplates: ToolTemplates? = nil) {
+        self.toolTemplates = toolTemplates
         self.config = config
         self.idTemplate = idTemplate
         self.with = with
@@ -147,12 +150,28 @@ enum CompiledRoute: Sendable {
     case inline(CompiledTask)
 }
 
+/// A tool's `config` and `env` with templates in them (compozy renders both with the task's
+/// context before the call), compiled once per workflow.
+struct ToolTemplates: Sendable {
+    let config: TemplatedValue
+    let env: TemplatedValue
+
+    /// The rendered config, and the env members over `env`.
+    /// - Throws: `TemplateError`.
+    func render(_ context: JSONValue, over env: inout [String: String]) throws -> JSONValue {
+        for (name, value) in try self.env.render(context).objectValue ?? [:] { env[name] = value.stringValue ?? value.jsonString }
+        return try config.render(context)
+    }
+}
+
 /// Walks a task tree, parsing templates and conditions and resolving tool references.
 struct TaskCompiler {
     let file: String
     let tools: [String: ToolConfig]
     let agents: [String: JSONValue]
     var problems: [ConfigError] = []
+    /// Each tool's templates, compiled when a task first names it (nil: all literal).
+    private var toolTemplates: [String: ToolTemplates?] = [:]
 
     init(file: String, tools: [String: ToolConfig], agents: [String: JSONValue]) {
         self.file = file
@@ -172,6 +191,18 @@ struct TaskCompiler {
             return .literal(list)
         }
         return value(items, path)
+    }
+
+    /// `tool`'s config/env templates, compiled (and their problems reported) once per tool.
+    private mutating func templates(of tool: ToolConfig) -> ToolTemplates? {
+        if let known = toolTemplates[tool.id] { return known }
+        let config = TemplatedValue.compile(tool.config, at: FieldReader.join(tool.path, "config"), file: tool.file,
+                                            problems: &problems)
+        let env = TemplatedValue.compile(.object(tool.env.mapValues(JSONValue.string)), at: FieldReader.join(tool.path, "env"),
+                                         file: tool.file, problems: &problems)
+        let compiled = config.isLiteral && env.isLiteral ? nil : ToolTemplates(config: config, env: env)
+        toolTemplates[tool.id] = .some(compiled)
+        return compiled
     }
 
     private mutating func predicate(_ text: String?, _ path: String) -> Predicate? {
@@ -229,6 +260,8 @@ struct TaskCompiler {
             }
         }
         let envValue: JSONValue? = task.env.isEmpty ? nil : .object(task.env.mapValues(JSONValue.string))
+        var toolTemplates: ToolTemplates?
+        if let tool { toolTemplates = templates(of: tool) }
         return CompiledTask(
             config: task, idTemplate: idTemplate, with: value(task.with, at("with")), env: value(envValue, at("env")),
             outputs: value(task.outputs, at("outputs")),
@@ -238,6 +271,6 @@ struct TaskCompiler {
             items: collectionItems(task.items, at("items")), filter: predicate(task.filter, at("filter")),
             signalPayload: value(task.signal?.payload, at("signal.payload")),
             children: task.tasks.map { compile($0) }, childTemplate: task.task.map { compile($0) },
-            processor: task.processor.map { compile($0) }, routes: routes, tool: tool)
+            processor: task.processor.map { compile($0) }, routes: routes, tool: tool, toolTemplates: toolTemplates)
     }
 }

@@ -56,13 +56,19 @@ extension ExecutionRun {
             return .failed("task \"\(id)\": \(error.message)", kind: error.kind)
         }
         var env = workflow.env.merging(tool.env) { _, toolValue in toolValue }
+        var config = tool.config
+        if let templates = task.toolTemplates {
+            do { config = try templates.render(context(scope, input: input), over: &env) } catch {
+                return .failed("task \"\(id)\": tool \"\(tool.id)\": config/env: \(error)")
+            }
+        }
         if let taskEnv = task.env {
             for (name, value) in try taskEnv.render(context(scope, input: input)).objectValue ?? [:] {
                 env[name] = value.stringValue ?? value.jsonString
             }
         }
         let callInput = tool.inputOverDefaults(input)
-        let request = ToolCallRequest(toolID: tool.id, input: callInput, config: tool.config, env: env,
+        let request = ToolCallRequest(toolID: tool.id, input: callInput, config: config, env: env,
                                       timeout: tool.timeout ?? task.config.timeout)
         let execID = self.execID
         do {

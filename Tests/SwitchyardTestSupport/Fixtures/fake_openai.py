@@ -33,7 +33,8 @@ The chat-completions answer is scripted by the request's "model" field:
   bad-args      first turn: a call to "add" with {"a": "two"}; then text "fixed: <tool content>"
   truncated     HTTP 200 whose Content-Length promises more bytes than are sent
   wrong-shape   HTTP 200 with JSON that is not a chat completion
-  (any other)   as echo: a real project's model name (compozy's examples) gets an answer
+  REAL_PROJECT_MODELS (the names compozy's examples use) answer as echo; any other model is
+                HTTP 400 "unknown scripted model"
 """
 import json
 import signal
@@ -50,6 +51,8 @@ signal.signal(signal.SIGTERM, signal.SIG_DFL)
 LOG_PATH = sys.argv[1]
 LOG_LOCK = threading.Lock()
 SEEN = {}  # requests so far, by model
+# Model names real projects (compozy's examples) declare: answered as "echo".
+REAL_PROJECT_MODELS = {"llama-3.3-70b-versatile", "gpt-4o", "gpt-4o-mini", "openai/gpt-oss-120b"}
 
 
 def completion(message, finish_reason):
@@ -154,8 +157,9 @@ def answer(body):
         return 200, tool_call("add", {"a": "two"})
     if model == "wrong-shape":
         return 200, {"object": "list", "data": []}
-    # Any other model (a real project's, e.g. compozy's examples) answers as echo does.
-    return 200, text("echo: " + users[-1])
+    if model in REAL_PROJECT_MODELS:
+        return 200, text("echo: " + users[-1])
+    return 400, {"error": {"message": "unknown scripted model %r" % model}}
 
 
 class Handler(BaseHTTPRequestHandler):
