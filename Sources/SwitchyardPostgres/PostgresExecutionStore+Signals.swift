@@ -35,7 +35,9 @@ extension PostgresExecutionStore: SignalStore {
                 """, logger: logger).decode((Int64, String, String, String).self) {
                 signals.append(StoredSignal(
                     signalID: id, execID: execID,
-                    signal: Signal(name: name, payload: PostgresRows.json(payload) ?? .emptyObject), createdAt: createdAt))
+                    signal: Signal(name: name, payload: PostgresRows.json(payload) ?? .emptyObject, id: String(id),
+                                   sentAt: createdAt),
+                    createdAt: createdAt))
             }
             return signals
         }

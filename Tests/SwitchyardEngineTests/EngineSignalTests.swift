@@ -64,6 +64,48 @@ struct EngineSignalTests {
         #expect(output?["processor_output"]?["output"]?["signal"]?["payload"]?["who"] == "alice")
     }
 
+    /// compozy's `SignalEnvelope`: the wait's `signal` (and `.signal`) carries `metadata`.
+    @Test func theSignalCarriesCompozysMetadata() async throws {
+        let project = try TestProject(workflows: Self.workflows)
+        let engine = try project.engine()
+        let handle = try await engine.start(workflowID: "waiter")
+        let sent = Signal(name: "approve", payload: ["ok": true, "who": "eve"], id: "sig-1", sentAt: "2026-12-04T10:00:00Z")
+        #expect(await engine.signal(sent, to: handle.execID) == 1)
+        let result = await handle.result()
+        let signal = result.output["hold"]?["output"]?["signal"]
+        #expect(signal?["metadata"] == ["signal_id": "sig-1", "received_at_utc": "2026-12-04T10:00:00Z",
+                                        "workflow_id": "waiter", "source": "api"])
+        #expect(result.output["hold"]?["output"]?["processor_output"]?["output"]?["signal"]?["metadata"]?["signal_id"] == "sig-1")
+        let fromTask = try await engine.start(workflowID: "waiter")
+        while try await engine.store.workflow(execID: fromTask.execID)?.status != .waiting {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        _ = try await engine.run(workflowID: "sender", input: ["ok": true, "who": "al"])
+        #expect(await fromTask.result().output["hold"]?["output"]?["signal"]?["metadata"]?["source"] == "signal_task")
+    }
+
+    /// compozy fails a wait whose condition cannot be evaluated (`WAIT_TASK_ERROR`), with a
+    /// processor or without one; a false condition only drops the signal.
+    @Test func aConditionThatCannotBeEvaluatedFailsTheWait() async throws {
+        let project = try TestProject("""
+            id: wf
+            tasks:
+              - id: hold
+                type: wait
+                wait_for: go
+                condition: "signal.payload.count > 2"
+                timeout: 20s
+            """)
+        let engine = try project.engine()
+        let handle = try await engine.start(workflowID: "wf")
+        #expect(await engine.signal(Signal(name: "go", payload: ["count": 1]), to: handle.execID) == 1)
+        #expect(await engine.signal(Signal(name: "go", payload: ["count": "many"]), to: handle.execID) == 1)
+        let result = await handle.result()
+        #expect(result.status == .failed)
+        let message = result.error?["message"]?.stringValue ?? ""
+        #expect(message.contains("wait \"hold\": condition:"), "\(message)")
+    }
+
     @Test func signalSentToAnExecutionBeforeItWaitsIsKept() async throws {
         let project = try TestProject(workflows: Self.workflows)
         let engine = try project.engine()

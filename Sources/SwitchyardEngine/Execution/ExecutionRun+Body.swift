@@ -181,7 +181,7 @@ extension ExecutionRun {
     private func sendSignal(_ task: CompiledTask, input: JSONValue, scope: Scope) async throws -> Attempt {
         guard let spec = task.config.signal else { return .failed("signal task \"\(task.id)\" has no signal") }
         let payload = try task.signalPayload?.render(context(scope, input: input)) ?? .emptyObject
-        let delivered = await engine.signal(Signal(name: spec.id, payload: payload))
+        let delivered = await engine.signal(Signal(name: spec.id, payload: payload, source: "signal_task"))
         // `signal_dispatched` and `signal_id` are compozy's output (engine/task/activities/exec_signal.go).
         return Attempt(status: .success,
                        output: ["signal_dispatched": true, "signal_id": .string(spec.id), "signal": .string(spec.id),

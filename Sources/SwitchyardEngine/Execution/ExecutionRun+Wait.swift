@@ -28,14 +28,17 @@ extension ExecutionRun {
         let baseContext = context(scope, input: input).objectValue ?? [:]
         let condition = task.signalCondition
         let processor = task.processor
+        let workflowID = workflow.executionWorkflowID
         // Without a processor the condition is tested as a signal arrives, so a failing one never
         // leaves the mailbox of this execution's other waits; with one, the test needs the
         // processor's output and runs after it.
+        // A condition that cannot be evaluated takes the signal: compozy fails the wait then
+        // (`WAIT_TASK_ERROR`), which the loop below does after testing it again.
         let matches: @Sendable (Signal) -> Bool = { signal in
             guard let condition, processor == nil else { return true }
             var members = baseContext
-            members["signal"] = signal.json
-            return (try? condition.isTrue(.object(members))) ?? false
+            members["signal"] = signal.envelope(workflowID: workflowID)
+            return (try? condition.isTrue(.object(members))) ?? true
         }
         let engine = self.engine, execID = self.execID
         // A signal taken as the timeout fires is delivered rather than lost (it is marked taken).
@@ -46,7 +49,16 @@ extension ExecutionRun {
                 guard let signal = await engine.awaitSignal(execID: execID, name: name, taker: path, matches: matches) else {
                     return WaitEnd.canceled
                 }
-                guard let processor else { return .signal(signal, processor: nil, processorValue: .null) }
+                guard let processor else {
+                    if let condition {
+                        var members = baseContext
+                        members["signal"] = signal.envelope(workflowID: workflowID)
+                        do { _ = try condition.isTrue(.object(members)) } catch {
+                            return .failed(TaskFailure("wait \"\(id)\": condition: \(error)"), processor: nil)
+                        }
+                    }
+                    return .signal(signal, processor: nil, processorValue: .null)
+                }
                 let run = await self.process(signal, with: processor, waitID: id, path: path,
                                              parentExecID: parentExecID, input: input, scope: scope)
                 if run.status == .canceled { return .canceled }
@@ -58,7 +70,7 @@ extension ExecutionRun {
                 let processorValue: JSONValue = ["output": run.output, "error": run.error?.json ?? .null]
                 guard let condition else { return .signal(signal, processor: run, processorValue: processorValue) }
                 var members = baseContext
-                members["signal"] = signal.json
+                members["signal"] = signal.envelope(workflowID: workflowID)
                 members["processor"] = processorValue
                 do {
                     if try condition.isTrue(.object(members)) {
@@ -92,7 +104,7 @@ extension ExecutionRun {
             return attempt
         case .signal(let signal, let run, let processorValue):
             var attempt = Attempt(status: .success, output: [
-                "wait_status": "completed", "signal": signal.json, "processor_output": processorValue,
+                "wait_status": "completed", "signal": signal.envelope(workflowID: workflowID), "processor_output": processorValue,
             ])
             if let run { attempt.adopt(run) }
             return attempt
@@ -103,10 +115,11 @@ extension ExecutionRun {
     /// into its input, as compozy injects it.
     private func process(_ signal: Signal, with processor: CompiledTask, waitID: String, path: String,
                          parentExecID: String, input: JSONValue, scope: Scope) async -> TaskOutcome {
+        let workflowID = workflow.executionWorkflowID
         var processorScope = scope
-        processorScope.extra["signal"] = signal.json
+        processorScope.extra["signal"] = signal.envelope(workflowID: workflowID)
         let processorID = processor.config.id.contains("{{") ? "\(waitID)-processor" : processor.config.id
         return await execute(processor, id: processorID, path: "\(path)/processor", parent: parentExecID,
-                             baseInput: input, overrideInput: ["signal": signal.json], scope: processorScope)
+                             baseInput: input, overrideInput: ["signal": signal.envelope(workflowID: workflowID)], scope: processorScope)
     }
 }

@@ -2,20 +2,50 @@ import Foundation
 import SwitchyardJSON
 
 /// A signal sent to waiting executions: `wait_for` matches its name.
+///
+/// Two signals are equal when their names and payloads are: the metadata (id, time, source)
+/// describes one sending, not what was sent.
 public struct Signal: Sendable, Hashable {
     /// The signal name.
     public var name: String
     /// Its payload.
     public var payload: JSONValue
+    /// compozy's `metadata.signal_id`: unique per sending (a stored signal's row id).
+    public var id: String
+    /// compozy's `metadata.received_at_utc`: when it was sent (RFC 3339, UTC).
+    public var sentAt: String
+    /// compozy's `metadata.source`: `api` (the API, an embedding host) or `signal_task`.
+    public var source: String
 
     /// Creates a signal.
-    public init(name: String, payload: JSONValue = .emptyObject) {
+    public init(name: String, payload: JSONValue = .emptyObject, id: String? = nil,
+                sentAt: String = Timestamp.now(), source: String = "api") {
         self.name = name
         self.payload = payload
+        self.id = id ?? ExecutionID.make()
+        self.sentAt = sentAt
+        self.source = source
     }
 
-    /// `{name, payload}`: the `.signal` template variable and the `signal` CEL variable.
+    public static func == (lhs: Signal, rhs: Signal) -> Bool { lhs.name == rhs.name && lhs.payload == rhs.payload }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(payload)
+    }
+
+    /// `{name, payload}`: what a signal names and carries.
     public var json: JSONValue { ["name": .string(name), "payload": payload] }
+
+    /// compozy's `SignalEnvelope` as a wait of `workflowID` receives it: `{name, payload,
+    /// metadata: {signal_id, received_at_utc, workflow_id, source}}` — the `.signal` template
+    /// variable, the `signal` CEL variable and the wait's `signal` output.
+    public func envelope(workflowID: String) -> JSONValue {
+        ["name": .string(name), "payload": payload, "metadata": [
+            "signal_id": .string(id), "received_at_utc": .string(sentAt), "workflow_id": .string(workflowID),
+            "source": .string(source),
+        ]]
+    }
 }
 
 /// Delivers signals to the wait tasks of the executions running in this engine.

@@ -81,7 +81,8 @@ extension SQLiteExecutionStore: SignalStore, NotifyingStore {
                     """, arguments: [execID]).map { row in
                     let payload: String = row["payload"]
                     return StoredSignal(signalID: row["signal_id"], execID: execID,
-                                        signal: Signal(name: row["name"], payload: (try? JSONValue(parsing: payload)) ?? .emptyObject),
+                                        signal: Signal(name: row["name"], payload: (try? JSONValue(parsing: payload)) ?? .emptyObject,
+                                                       id: String(row["signal_id"] as Int64), sentAt: row["created_at"]),
                                         createdAt: row["created_at"])
                 }
             }
