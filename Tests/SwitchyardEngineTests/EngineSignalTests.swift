@@ -106,6 +106,21 @@ struct EngineSignalTests {
         #expect(message.contains("wait \"hold\": condition:"), "\(message)")
     }
 
+    /// Each signal's processor run is its own record, so a resumed wait never restores an
+    /// earlier signal's run in place of processing the next one.
+    @Test func eachSignalsProcessorRunIsRecordedOnItsOwn() async throws {
+        let project = try TestProject(workflows: Self.workflows)
+        let engine = try project.engine()
+        let handle = try await engine.start(workflowID: "waiter")
+        _ = await engine.signal(Signal(name: "approve", payload: ["ok": false, "who": "mallory"], id: "s1"), to: handle.execID)
+        _ = await engine.signal(Signal(name: "approve", payload: ["ok": true, "who": "alice"], id: "s2"), to: handle.execID)
+        #expect(await handle.result().status == .success)
+        let runs = try await engine.store.tasks(workflowExecID: handle.execID).filter { $0.taskID == "handle" }
+        #expect(runs.map(\.path).sorted() == ["hold/processor@s1", "hold/processor@s2"])
+        #expect(runs.first { $0.path.hasSuffix("s1") }?.output?["who"] == "mallory")
+        #expect(runs.first { $0.path.hasSuffix("s2") }?.output?["who"] == "alice")
+    }
+
     @Test func signalSentToAnExecutionBeforeItWaitsIsKept() async throws {
         let project = try TestProject(workflows: Self.workflows)
         let engine = try project.engine()
@@ -159,8 +174,10 @@ struct EngineSignalTests {
         #expect(output?["signal"]?["payload"] == ["n": 9])
         // The processor's input carries the signal, as compozy injects it.
         let tasks = try await engine.store.tasks(workflowExecID: handle.execID)
-        // One record per path: the processor's holds its last run.
-        #expect(tasks.first { $0.taskID == "tally" }?.input["signal"]?["payload"] == ["n": 9])
+        // One record per signal: the last one's run holds the signal that matched.
+        let runs = tasks.filter { $0.taskID == "tally" }
+        #expect(runs.count == 2)
+        #expect(runs.last?.input["signal"]?["payload"] == ["n": 9])
     }
 
     @Test func aFailingProcessorFailsTheWait() async throws {

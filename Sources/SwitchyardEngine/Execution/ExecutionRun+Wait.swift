@@ -119,7 +119,9 @@ extension ExecutionRun {
         var processorScope = scope
         processorScope.extra["signal"] = signal.envelope(workflowID: workflowID)
         let processorID = processor.config.id.contains("{{") ? "\(waitID)-processor" : processor.config.id
-        return await execute(processor, id: processorID, path: "\(path)/processor", parent: parentExecID,
+        // One record per signal (compozy creates a processor task state per signal): a resumed wait
+        // must run the processor on its next signal, not restore an earlier signal's run.
+        return await execute(processor, id: processorID, path: "\(path)/processor@\(signal.id)", parent: parentExecID,
                              baseInput: input, overrideInput: ["signal": signal.envelope(workflowID: workflowID)], scope: processorScope)
     }
 }
