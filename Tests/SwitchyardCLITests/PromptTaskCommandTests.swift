@@ -89,4 +89,44 @@ struct PromptTaskCommandTests {
         #expect(text.contains("wf.yaml: tasks[0].prompt: a prompt-only task needs model_config"), "\(text)")
         #expect(text.contains("wf.yaml: tasks[1].model_config: unknown model \"nowhere\""), "\(text)")
     }
+
+    /// compozy's model resolution for agent tasks too: the task's `model_config` first, then the
+    /// agent's own model; an unknown id is a `validate` error at the task.
+    @Test func modelConfigOverridesTheAgentsModel() throws {
+        let models = Self.defaultModel + """
+
+              - id: scripted
+                provider: mock
+                model: scripted
+                params: {response: from the task's model}
+            """
+        let directory = try Self.project(models: models, tasks: """
+              - id: own
+                agent: helper
+                prompt: say something
+                on_success: {next: overridden}
+              - id: overridden
+                agent: helper
+                prompt: say something
+                model_config: scripted
+            agents:
+              - id: helper
+                model: offline
+                instructions: Help.
+            """)
+        let result = try EngineCommandTests.run(["run", "wf", "--project", directory, "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let value = try JSONValue(parsing: result.stdout)
+        #expect(value["output"]?["own"]?["output"]?["response"]?.stringValue?.hasPrefix("mock response to:") == true, "\(result.stdout)")
+        #expect(value["output"]?["overridden"]?["output"] == ["response": "from the task's model"])
+
+        let wrong = try Self.project(models: models, tasks: """
+              - {id: t, agent: helper, prompt: hi, model_config: nowhere}
+            agents:
+              - {id: helper, model: offline, instructions: Help.}
+            """)
+        let check = try EngineCommandTests.run(["validate", "--project", wrong])
+        #expect(check.status != 0)
+        #expect((check.stdout + check.stderr).contains("wf.yaml: tasks[0].model_config: unknown model \"nowhere\""))
+    }
 }

@@ -33,8 +33,14 @@ extension ExecutionRun {
 
     private func callTool(_ task: CompiledTask, id: String, input: JSONValue, scope: Scope) async throws -> Attempt {
         if let agentID = task.config.agent {
-            guard let agent = workflow.agents[agentID] else {
+            guard var agent = workflow.agents[agentID] else {
                 return .failed("task \"\(id)\": agent \"\(agentID)\": agents are not supported yet")
+            }
+            // compozy's model resolution: the task's `model_config` first, then the agent's model.
+            if let model = task.config.modelConfig, var members = agent.objectValue {
+                members["model"] = model
+                members["config"] = nil
+                agent = .object(members)
             }
             return await runAgent(agent, named: "agent \"\(agentID)\"", task: task, id: id, input: input, scope: scope)
         }

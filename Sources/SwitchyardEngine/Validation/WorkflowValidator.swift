@@ -61,10 +61,12 @@ enum WorkflowValidator {
         return problems
     }
 
-    /// A prompt-only basic task needs a model: `model_config` naming a project model (by `id`,
-    /// else by its `model` name) or inline, or a project model with `default: true`.
+    /// A basic task's `model_config` names a project model (by `id`, else by its `model` name) or
+    /// is inline; a prompt-only task without one needs a project model with `default: true`.
     static func promptOnlyModelProblem(_ task: TaskConfig, models: [JSONValue]) -> (path: String, reason: String)? {
-        guard task.type == .basic, task.tool == nil, task.agent == nil, task.prompt != nil else { return nil }
+        guard task.type == .basic, task.tool == nil else { return nil }
+        if task.agent != nil, task.modelConfig == nil { return nil }
+        guard task.agent != nil || task.prompt != nil else { return nil }
         switch task.modelConfig {
         case .string(let name)?:
             let names = models.compactMap { $0["id"]?.stringValue ?? $0["model"]?.stringValue }
