@@ -92,6 +92,8 @@ public struct APIServer: Sendable {
         WorkflowRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         WorkflowDefinitionRoutes(engine: engine).register(on: routes)
+        EventRoutes(engine: engine).register(on: routes)
+        StandaloneExecutionRoutes(engine: engine).register(on: routes)
         ExecutionWaitRoutes(engine: engine).register(on: routes)
         StandaloneRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionEventRoutes(engine: engine, hub: events, heartbeat: limits.eventHeartbeat,

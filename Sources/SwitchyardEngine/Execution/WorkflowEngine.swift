@@ -147,7 +147,7 @@ public final class WorkflowEngine: Sendable {
     public func signal(_ signal: Signal, to execID: String? = nil) async -> Int {
         let delivered = await signals.send(signal, to: execID)
         guard execID == nil, triggers.targets[signal.name] != nil else { return delivered }
-        return delivered + (await startTriggered(by: signal) ? 1 : 0)
+        return delivered + (await startTriggered(by: signal) == nil ? 0 : 1)
     }
 
     /// The ids of the executions running in this engine now.
