@@ -44,7 +44,10 @@ struct ExecutionRoutes {
                 if try await !engine.postSignal(Signal(name: name, payload: payload), to: execID) {
                     throw try await Self.notRunning(engine, execID)
                 }
-                return APIResponse.success(.accepted, "signal sent", ["exec_id": .string(execID), "signal_name": .string(name)])
+                // compozy answers `data: {message}` (SignalResponse); the ids come along.
+                return APIResponse.success(.accepted, "signal sent", [
+                    "exec_id": .string(execID), "signal_name": .string(name), "message": "Signal sent successfully",
+                ])
             }
         }
         // An execution interrupted by a crash or a stop continues from its checkpoints: no
