@@ -128,7 +128,7 @@ struct APIServerTests {
         let state = try await second.waitForExecution(execID) { $0["status"] == "SUCCESS" }
         #expect(state["output"] == ["who": "after a crash"])
         let finished = try await second.request(.POST, "/api/v0/executions/workflows/\(execID)/resume")
-        #expect(finished.status == 409 && finished.envelope["error"]?["code"] == "ALREADY_FINISHED")
+        #expect(finished.status == 409 && finished.envelope["error"]?["code"] == "ALREADY_FINISHED", "\(finished.envelope)")
         let unknown = try await second.request(.POST, "/api/v0/executions/workflows/nope/resume")
         #expect(unknown.status == 404)
         #expect(second.stop() == 0)

@@ -109,15 +109,19 @@ public final class WorkflowEngine: Sendable {
         let claimed = resuming.withLock { claims in
             running.withLock { $0[execID] == nil } && claims.insert(execID).inserted
         }
-        guard claimed else { throw EngineError(.alreadyRunning, "execution \"\(execID)\" is already running") }
+        guard claimed else {
+            // Its final status is recorded just before its run leaves `running`: a resume in
+            // between answers the recorded end, not "already running".
+            if let record = try await store.workflow(execID: execID), record.status.isCompleted {
+                return .finished(record.result)
+            }
+            throw EngineError(.alreadyRunning, "execution \"\(execID)\" is already running")
+        }
         defer { _ = resuming.withLock { $0.remove(execID) } }
         guard let record = try await store.workflow(execID: execID) else {
             throw EngineError(.unknownExecution, "no execution \"\(execID)\" in the store")
         }
-        if record.status.isCompleted {
-            return .finished(WorkflowResult(execID: execID, workflowID: record.workflowID, status: record.status,
-                                            output: record.output ?? .emptyObject, error: record.error))
-        }
+        if record.status.isCompleted { return .finished(record.result) }
         let workflow = try executionWorkflow(for: record)
         // The lease first, then the checkpoints: a previous holder is fenced out from the claim
         // on, so every task it recorded is read and none of them runs again.

@@ -229,3 +229,10 @@ extension Collection<TaskExecutionRecord> {
         return total.isEmpty ? nil : total.tagged("workflow").json
     }
 }
+
+extension WorkflowExecutionRecord {
+    /// The recorded end of a finished execution, as a run reports it.
+    var result: WorkflowResult {
+        WorkflowResult(execID: execID, workflowID: workflowID, status: status, output: output ?? .emptyObject, error: error)
+    }
+}
