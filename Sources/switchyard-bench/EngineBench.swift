@@ -12,7 +12,8 @@ enum EngineBench {
     /// `itemCount` sequential calls), `task_overhead_us` (wall time per task of an
     /// `itemCount`-item collection in its default parallel mode over the same tool, with a SQLite
     /// checkpoint per task, minus the bare call) and `task_overhead_sequential_us` (the same
-    /// collection in sequential mode: every checkpoint committed alone before the next task).
+    /// collection in sequential mode: every checkpoint committed alone before the next task) and
+    /// `templated_task_overhead_us` (the parallel collection with templated `with` and `outputs:`).
     /// - Parameters:
     ///   - adapters: adapters by key; the one whose `describe()` lists `toolID` serves it.
     ///   - toolID: the tool each task calls.
@@ -46,6 +47,7 @@ enum EngineBench {
               - source: bench.yaml
               - source: bench_sequential.yaml
               - source: bench_one.yaml
+              - source: bench_templated.yaml
             tools:
               - id: \(toolID)\(adapterLine)\(adapterEntry)
             """.write(toFile: directory + "/compozy.yaml", atomically: true, encoding: .utf8)
@@ -63,6 +65,26 @@ enum EngineBench {
                       with: \(input.jsonString)
                 """.write(toFile: directory + "/\(id).yaml", atomically: true, encoding: .utf8)
         }
+        // The same collection with compozy-style templates in every child (sprig functions,
+        // `.parent`, the item variable) and a child `outputs:`: what templates add per task.
+        try """
+            id: bench_templated
+            tasks:
+              - id: each
+                type: collection
+                items: "{{ .workflow.input.items }}"
+                item_var: n
+                with: {label: batch}
+                task:
+                  id: "item-{{ .index }}"
+                  tool: \(toolID)
+                  with:
+                    text: '{{ printf "%s-%d" (.parent.input.label | upper) .n }}'
+                    when: '{{ .workflow.input.stamp | default "none" | lower }}'
+                    many: '{{ list .n .index | join "," }}'
+                  outputs:
+                    size: "{{ .output | toJson | len }}"
+            """.write(toFile: directory + "/bench_templated.yaml", atomically: true, encoding: .utf8)
         try """
             id: bench_one
             tasks:
@@ -75,7 +97,8 @@ enum EngineBench {
         let engine = WorkflowEngine(project: project, adapters: adapters, store: store)
         let items = JSONValue.array((0..<itemCount).map { .int(Int64($0)) })
         var figures = ["tool_call_us": toolCallMicros]
-        for (workflowID, figure) in [("bench", "task_overhead_us"), ("bench_sequential", "task_overhead_sequential_us")] {
+        for (workflowID, figure) in [("bench", "task_overhead_us"), ("bench_sequential", "task_overhead_sequential_us"),
+                                     ("bench_templated", "templated_task_overhead_us")] {
             figures[figure] = try await overhead(engine: engine, workflowID: workflowID, items: items,
                                                  toolCallMicros: toolCallMicros)
         }

@@ -69,9 +69,10 @@ public struct SecretRedactor: Sendable {
 
 /// The store as a run with secrets writes to it: every task record's input, output and error,
 /// and the workflow's output and error, pass through the redactor first. Reads pass through.
-struct RedactingExecutionStore: ExecutionStore {
+struct RedactingExecutionStore: ReadingThroughStore {
     let base: any ExecutionStore
     let redactor: SecretRedactor
+    var readBase: any ExecutionStore { base }
 
     /// `base` itself when there is nothing to redact, else `base` behind a redactor.
     static func wrap(_ base: any ExecutionStore, _ redactor: SecretRedactor) -> any ExecutionStore {
@@ -98,17 +99,6 @@ struct RedactingExecutionStore: ExecutionStore {
         try await base.saveTask(redacted)
     }
 
-    func workflow(execID: String) async throws -> WorkflowExecutionRecord? { try await base.workflow(execID: execID) }
-
-    func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] { try await base.listWorkflows(limit: limit) }
-
-    func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
-        try await base.listWorkflows(filter)
-    }
-
-    func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
-        try await base.tasks(workflowExecID: workflowExecID)
-    }
 }
 
 extension ExecutionEvent {

@@ -6,7 +6,7 @@ import SwitchyardJSON
 ///
 /// A refused write (`StoreError` `.leaseLost`) reports the execution to `lost` before it is
 /// thrown, so the run stops at once instead of going on to an `on_error` task.
-struct FencedExecutionStore: ExecutionStore {
+struct FencedExecutionStore: ReadingThroughStore {
     let base: any ExecutionLeasing
     let owner: LeaseOwner
     let ttl: Duration
@@ -34,17 +34,7 @@ struct FencedExecutionStore: ExecutionStore {
         try await fenced(record.workflowExecID) { try await base.saveTask(record, fencedBy: owner) }
     }
 
-    func workflow(execID: String) async throws -> WorkflowExecutionRecord? { try await base.workflow(execID: execID) }
-
-    func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] { try await base.listWorkflows(limit: limit) }
-
-    func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
-        try await base.listWorkflows(filter)
-    }
-
-    func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
-        try await base.tasks(workflowExecID: workflowExecID)
-    }
+    var readBase: any ExecutionStore { base }
 
     private func fenced(_ execID: String, _ write: () async throws -> Void) async throws {
         do {
@@ -54,5 +44,25 @@ struct FencedExecutionStore: ExecutionStore {
             ended(execID, true)
             throw error
         }
+    }
+}
+
+/// A store wrapper that changes only how writes happen: every read goes to `readBase` as it is.
+protocol ReadingThroughStore: ExecutionStore {
+    /// The store reads go to.
+    var readBase: any ExecutionStore { get }
+}
+
+extension ReadingThroughStore {
+    func workflow(execID: String) async throws -> WorkflowExecutionRecord? { try await readBase.workflow(execID: execID) }
+
+    func listWorkflows(limit: Int?) async throws -> [WorkflowExecutionRecord] { try await readBase.listWorkflows(limit: limit) }
+
+    func listWorkflows(_ filter: ExecutionListFilter) async throws -> [WorkflowExecutionRecord] {
+        try await readBase.listWorkflows(filter)
+    }
+
+    func tasks(workflowExecID: String) async throws -> [TaskExecutionRecord] {
+        try await readBase.tasks(workflowExecID: workflowExecID)
     }
 }
