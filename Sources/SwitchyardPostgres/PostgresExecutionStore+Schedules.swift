@@ -48,7 +48,7 @@ extension PostgresExecutionStore: ScheduleStore {
                     INSERT INTO schedule_slots (workflow_id, slot, exec_id, outcome, recorded_at)
                     VALUES (\(workflowID), \(slot), \(execID), \(outcome.rawValue), \(recordedAt))
                     ON CONFLICT DO NOTHING RETURNING slot
-                    """, logger: logger).decode(String.self) { _ in inserted = true }
+                    """, logger: logger).decode(String.self) { inserted = true }
                 guard inserted else { return nil }
                 if outcome == .buffered {
                     try await connection.query("""

@@ -57,13 +57,13 @@ public struct APIServer: Sendable {
                 await onListening(channel.localAddress?.port ?? 0)
             },
             logger: logger)
-        // The scheduler ends first on shutdown (it starts nothing more), or at once when the
-        // project has no schedule: that end is no reason to stop the server.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // A group shuts its services down last first: the scheduler stops (starts nothing more)
+        // before the server. It ends at once when the project has no schedule, which is no
+        // reason to stop the server.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
         if let scheduler = routes.scheduler {
             services.append(.init(service: scheduler, successTerminationBehavior: .ignore))
         }
-        services.append(.init(service: application))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // Cancellation (an embedding host stopping the server) takes the graceful path too: the

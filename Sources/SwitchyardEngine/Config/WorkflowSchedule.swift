@@ -50,6 +50,9 @@ public struct WorkflowSchedule: Sendable, Hashable {
         self.declaration = declaration
     }
 
-    /// The time zone's name as the API shows it.
-    public var timeZoneName: String { timeZone.identifier }
+    /// The time zone's name as written, `UTC` when not given (the API's `timezone`).
+    public var timeZoneName: String {
+        guard let name = declaration["timezone"]?.stringValue, !name.isEmpty else { return "UTC" }
+        return name
+    }
 }

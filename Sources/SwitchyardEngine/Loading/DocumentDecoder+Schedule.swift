@@ -8,15 +8,16 @@ extension DocumentDecoder {
     mutating func schedule(_ root: FieldReader) -> WorkflowSchedule? {
         guard let fields = mapping(root, "schedule") else { return nil }
         checkKeys(fields, known: KnownKeys.schedule, in: "a workflow's schedule")
-        guard let expression = string(fields, "cron", required: true) else { return nil }
-        let cron: CronSchedule
-        do {
-            cron = try CronSchedule(parsing: expression)
-        } catch {
-            fail(fields.path("cron"), "invalid cron expression '\(expression)': \(error.reason)")
-            return nil
+        // Every field is checked even when the cron is missing or wrong, so all problems show.
+        var cron: CronSchedule?
+        if let expression = string(fields, "cron", required: true) {
+            do {
+                cron = try CronSchedule(parsing: expression)
+            } catch {
+                fail(fields.path("cron"), "invalid cron expression '\(expression)': \(error.reason)")
+            }
         }
-        var schedule = WorkflowSchedule(cron: cron, declaration: .object(fields.members))
+        var schedule = WorkflowSchedule(cron: cron ?? CronSchedule.hourly, declaration: .object(fields.members))
         if let name = string(fields, "timezone"), !name.isEmpty {
             if let zone = TimeZone(identifier: name) {
                 schedule.timeZone = zone
@@ -52,7 +53,7 @@ extension DocumentDecoder {
                 schedule.input = input
             }
         }
-        return schedule
+        return cron == nil ? nil : schedule
     }
 
     /// An RFC 3339 time (YAML timestamps arrive as text).

@@ -43,6 +43,9 @@ public struct CronSchedule: Sendable, Hashable {
         timing = .fields(try CronFields(fields))
     }
 
+    /// `@hourly`.
+    static let hourly = try! CronSchedule(parsing: "@hourly")
+
     /// compozy's `normalizeCronMacros`.
     static let descriptors: [String: String] = [
         "@yearly": "0 0 0 1 1 *", "@annually": "0 0 0 1 1 *", "@monthly": "0 0 0 1 * *",
@@ -89,7 +92,9 @@ public struct CronFields: Sendable, Hashable {
         (months, _) = try Self.field(fields[4], .months)
         (weekdays, weekdaysStarred) = try Self.field(fields[5], .weekdays)
         if fields.count == 7, fields[6] != "*" {
-            (years, yearStep) = try Self.yearField(fields[6])
+            let (ranges, step) = try Self.yearField(fields[6])
+            years = ranges
+            yearStep = step
         }
     }
 
@@ -115,7 +120,7 @@ public struct CronFields: Sendable, Hashable {
     }
 
     /// robfig's `getField`/`getRange`: a list of ranges, each with an optional step.
-    static func field(_ text: String, _ bounds: Bounds) throws(CronSyntaxError) -> (UInt64, starred: Bool) {
+    static func field(_ text: String, _ bounds: Bounds) throws(CronSyntaxError) -> (UInt64, Bool) {
         var bits: UInt64 = 0, starred = false
         for part in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
             let (range, star) = try self.range(part, bounds)
