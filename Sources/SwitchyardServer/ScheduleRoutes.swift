@@ -32,7 +32,8 @@ struct ScheduleRoutes {
         }
         routes.add(.patch, "/api/v0/schedules/:workflow_id", APIOperation(
             summary: "Enable, disable or re-time a schedule (at least one of enabled, cron); kept until the file's schedule changes",
-            body: ["enabled": ["type": "boolean"], "cron": ["type": "string", "minLength": 1]],
+            // null is absent, as compozy's `*bool`/`*string` read it.
+            body: ["enabled": ["type": "boolean", "nullable": true], "cron": ["type": "string", "minLength": 1, "nullable": true]],
             bodyConstraints: ["anyOf": [["required": ["enabled"]], ["required": ["cron"]]]],
             answers: [200, 400, 404])) { request, context in
             await APIRoutes.answer {
