@@ -179,10 +179,3 @@ extension SQLiteExecutionStore: ScheduleStore {
         }
     }
 }
-
-extension ScheduleSlotRecord {
-    /// How long after its claim a started slot whose execution is not recorded yet still counts
-    /// as running: the claiming process records it right after the claim, and one that died in
-    /// between stops holding the schedule back after this.
-    public static let startWindow: TimeInterval = 30
-}

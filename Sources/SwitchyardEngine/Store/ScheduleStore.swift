@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardJSON
 
 /// One slot of a workflow's schedule as the store records it: the row whose unique key
@@ -114,6 +115,11 @@ extension ExecutionStore {
 }
 
 extension ScheduleSlotRecord {
+    /// How long after its claim a started slot whose execution is not recorded yet still counts
+    /// as running: the claiming process records it right after the claim, and one that died in
+    /// between stops holding the schedule back after this.
+    public static let startWindow: TimeInterval = 30
+
     /// The statuses in which a scheduled execution counts as running for the overlap policy.
     public static let runningStatuses: [ExecutionStatus] = [.pending, .running, .waiting, .paused]
     /// The statuses as an SQL list.
