@@ -89,6 +89,25 @@ extension PostgresExecutionStore: ScheduleStore {
         }
     }
 
+    /// Started slots recorded in the window whose execution is not recorded.
+    public func unstartedScheduleSlots(workflowID: String, recordedAfter after: String,
+                                       before: String) async throws -> [ScheduleSlotRecord] {
+        try await perform {
+            var slots: [ScheduleSlotRecord] = []
+            for try await (slot, execID, recordedAt) in try await client.query("""
+                SELECT slot, exec_id, recorded_at FROM schedule_slots s
+                WHERE s.workflow_id = \(workflowID) AND s.outcome = 'started' AND s.recorded_at > \(after)
+                  AND s.recorded_at < \(before)
+                  AND NOT EXISTS (SELECT 1 FROM workflow_executions w WHERE w.exec_id = s.exec_id)
+                ORDER BY s.slot
+                """, logger: logger).decode((String, String, String).self) {
+                slots.append(ScheduleSlotRecord(workflowID: workflowID, slot: slot, execID: execID, outcome: .started,
+                                                recordedAt: recordedAt))
+            }
+            return slots
+        }
+    }
+
     /// The executions of started slots that have not ended.
     public func runningScheduledExecutions(workflowID: String) async throws -> [String] {
         try await perform {

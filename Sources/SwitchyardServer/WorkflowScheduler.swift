@@ -21,6 +21,8 @@ public final class WorkflowScheduler: Service, Sendable {
     let tick: Duration
     /// How late a slot may still fire (the process was busy or suspended); older ones are skipped.
     static let catchUpWindow: TimeInterval = 60
+    /// How long a claimed slot may stay without its execution before another pass starts it.
+    static let orphanAfter: TimeInterval = 10
     let logger: Logger
     /// The next slot of each enabled schedule, with the cron it was computed from.
     private let nextSlots = Mutex<[String: (cron: String, slot: Date)]>([:])
@@ -69,6 +71,7 @@ public final class WorkflowScheduler: Service, Sendable {
                 _ = nextSlots.withLock { $0.removeValue(forKey: workflow.id) }
                 continue
             }
+            await startUnstarted(workflow, effective, store, now: now)
             if effective.schedule.overlapPolicy == .bufferOne { await startBuffered(workflow, effective, store) }
             var next = nextSlots.withLock { slots -> Date? in
                 if let known = slots[workflow.id], known.cron == effective.cron { return known.slot }
@@ -122,6 +125,26 @@ public final class WorkflowScheduler: Service, Sendable {
             try await start(workflow, effective, execID: slot.execID, slot: slot.slot)
         } catch {
             logger.error("schedule of \(workflow.id): buffered slot: \(error)")
+        }
+    }
+
+    /// Starts the slots a process claimed and ended before recording their execution (killed
+    /// in between), once the claimer had `orphanAfter` to record it, within the catch-up window.
+    /// The execution id is the slot's, so when the claimer was only slow one of the two starts
+    /// is refused by the store and nothing runs twice.
+    private func startUnstarted(_ workflow: WorkflowConfig, _ effective: EffectiveSchedule, _ store: any ScheduleStore,
+                                now: Date) async {
+        do {
+            let orphans = try await store.unstartedScheduleSlots(
+                workflowID: workflow.id, recordedAfter: Timestamp.format(now.addingTimeInterval(-Self.catchUpWindow)),
+                before: Timestamp.format(now.addingTimeInterval(-Self.orphanAfter)))
+            for slot in orphans {
+                guard try await engine.store.workflow(execID: slot.execID) == nil else { continue }
+                logger.info("schedule of \(workflow.id): slot \(slot.slot) was claimed and not started; starting it")
+                try await start(workflow, effective, execID: slot.execID, slot: slot.slot)
+            }
+        } catch {
+            logger.error("schedule of \(workflow.id): unstarted slots: \(error)")
         }
     }
 

@@ -110,3 +110,25 @@ struct ScheduleStoreConformanceTests {
         }
     }
 }
+
+extension ScheduleStoreConformanceTests {
+    /// A slot claimed by a process that ended before recording its execution is found, and only
+    /// until the execution is recorded.
+    @Test(arguments: StoreKind.allCases)
+    func claimedSlotsWithoutAnExecutionAreFound(_ kind: StoreKind) async throws {
+        try await StoreHarness.with(kind) { harness in
+            let store = try await Self.schedules(harness)
+            _ = try await store.claimScheduleSlot(workflowID: "wf", slot: "2026-01-02T03:04:00Z", execID: "e0", policy: .allow)
+            _ = try await store.claimScheduleSlot(workflowID: "wf", slot: "2026-01-02T03:04:01Z", execID: "e1", policy: .allow)
+            try await store.insertWorkflow(Self.execution("e1", .running))
+            let window = (after: Timestamp.format(Date().addingTimeInterval(-60)), before: Timestamp.format(Date().addingTimeInterval(1)))
+            let found = try await store.unstartedScheduleSlots(workflowID: "wf", recordedAfter: window.after, before: window.before)
+            #expect(found.map(\.execID) == ["e0"])
+            #expect(try await store.unstartedScheduleSlots(workflowID: "wf", recordedAfter: window.before,
+                                                           before: window.before).isEmpty)
+            try await store.insertWorkflow(Self.execution("e0", .running))
+            #expect(try await store.unstartedScheduleSlots(workflowID: "wf", recordedAfter: window.after,
+                                                           before: window.before).isEmpty)
+        }
+    }
+}

@@ -94,6 +94,22 @@ extension SQLiteExecutionStore: ScheduleStore {
         }
     }
 
+    /// Started slots recorded in the window whose execution is not recorded.
+    public func unstartedScheduleSlots(workflowID: String, recordedAfter after: String,
+                                       before: String) async throws -> [ScheduleSlotRecord] {
+        try await scheduleRead { db in
+            try Row.fetchAll(db, sql: """
+                SELECT slot, exec_id, recorded_at FROM schedule_slots s
+                WHERE s.workflow_id = ? AND s.outcome = 'started' AND s.recorded_at > ? AND s.recorded_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM workflow_executions w WHERE w.exec_id = s.exec_id)
+                ORDER BY s.slot
+                """, arguments: [workflowID, after, before]).map { row in
+                ScheduleSlotRecord(workflowID: workflowID, slot: row["slot"], execID: row["exec_id"], outcome: .started,
+                                   recordedAt: row["recorded_at"])
+            }
+        }
+    }
+
     /// The executions of started slots that have not ended.
     public func runningScheduledExecutions(workflowID: String) async throws -> [String] {
         try await scheduleRead { db in

@@ -87,6 +87,12 @@ public protocol ScheduleStore: ExecutionStore {
     /// - Throws: `StoreError`.
     func startBufferedScheduleSlot(workflowID: String) async throws -> ScheduleSlotRecord?
 
+    /// Started slots of `workflowID` recorded between `after` and `before` whose execution is
+    /// not recorded: the process that claimed them ended before it recorded the execution.
+    /// - Throws: `StoreError`.
+    func unstartedScheduleSlots(workflowID: String, recordedAfter after: String,
+                                before: String) async throws -> [ScheduleSlotRecord]
+
     /// The executions slots of `workflowID` started that have not ended.
     /// - Throws: `StoreError`.
     func runningScheduledExecutions(workflowID: String) async throws -> [String]
