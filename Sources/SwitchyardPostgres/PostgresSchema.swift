@@ -116,6 +116,36 @@ enum PostgresSchema {
         ],
         // 5: the token usage of a task's model calls (compozy's `usage` array); old rows have none.
         ["ALTER TABLE task_executions ADD COLUMN usage TEXT"],
+        // 6: workflow schedules (ScheduleStore): one row per slot, its primary key the only way
+        // to fire it, and the API's overrides; a partial index for the overlap check.
+        [
+            """
+            CREATE TABLE schedule_slots (
+                workflow_id TEXT NOT NULL,
+                slot TEXT NOT NULL,
+                exec_id TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (workflow_id, slot)
+            )
+            """,
+            "CREATE INDEX schedule_slots_outcome ON schedule_slots (workflow_id, outcome, recorded_at)",
+            "CREATE INDEX schedule_slots_exec ON schedule_slots (exec_id)",
+            """
+            CREATE INDEX workflow_executions_open ON workflow_executions (workflow_id)
+            WHERE status IN ('PENDING', 'RUNNING', 'WAITING', 'PAUSED')
+            """,
+            """
+            CREATE TABLE schedule_overrides (
+                workflow_id TEXT PRIMARY KEY NOT NULL,
+                enabled BOOLEAN,
+                cron TEXT,
+                deleted BOOLEAN NOT NULL DEFAULT FALSE,
+                declaration_digest TEXT NOT NULL,
+                modified_at TEXT NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// The version this code writes.

@@ -36,6 +36,11 @@ struct APIRequestBody {
         try checked { () throws(FieldProblem) in try fields.string(name) }
     }
 
+    /// A boolean field; absent or null is nil.
+    func bool(_ name: String) throws -> Bool? {
+        try checked { () throws(FieldProblem) in try fields.bool(name) }
+    }
+
     /// `timeout` in seconds: default 60, at most 300 (docs/HTTP-API.md).
     func timeout() throws -> Duration {
         let seconds = try checked { () throws(FieldProblem) in

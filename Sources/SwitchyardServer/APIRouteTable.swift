@@ -33,6 +33,8 @@ struct APIOperation: Sendable {
     var body: [String: JSONValue]?
     /// Body properties that must be present.
     var required: [String] = []
+    /// More of the body's schema (`anyOf` of required sets).
+    var bodyConstraints: [String: JSONValue] = [:]
     /// Every status the route answers with besides the ones every route shares.
     var answers: [Int]
     /// Whether it starts an execution (and so may answer `503 TOO_MANY_EXECUTIONS`).
@@ -51,6 +53,8 @@ final class APIRouteTable: @unchecked Sendable {
     // Written only while the router is built, before the server runs; read-only afterwards.
     private(set) var routes: [APIRoute] = []
     let router: Router<BasicRequestContext>
+    /// The workflow schedules the `/schedules` routes read and change; run beside the server.
+    var scheduler: WorkflowScheduler?
 
     init(router: Router<BasicRequestContext>) { self.router = router }
 

@@ -43,8 +43,9 @@ public struct APIServer: Sendable {
         logger.logLevel = .warning
         let gate = ConnectionGate(limit: limits.maxConnections)
         let serverLogger = logger
+        let routes = routeTable()
         let application = Application(
-            router: router(),
+            router: routes.router,
             server: GuardedHTTP1Channel.builder(limits: limits, gate: gate),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchyard", backlog: limits.backlog),
             onServerRunning: { channel in
@@ -56,8 +57,15 @@ public struct APIServer: Sendable {
                 await onListening(channel.localAddress?.port ?? 0)
             },
             logger: logger)
+        // A group shuts its services down last first: the scheduler stops (starts nothing more)
+        // before the server. It ends at once when the project has no schedule, which is no
+        // reason to stop the server.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        if let scheduler = routes.scheduler {
+            services.append(.init(service: scheduler, successTerminationBehavior: .ignore))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // Cancellation (an embedding host stopping the server) takes the graceful path too: the
         // group runs in a task of its own, which the caller's cancellation does not reach.
         let serving = Task { try await group.run() }
@@ -98,6 +106,10 @@ public struct APIServer: Sendable {
         StandaloneRoutes(engine: engine, observer: observer, executions: executions).register(on: routes)
         ExecutionEventRoutes(engine: engine, hub: events, heartbeat: limits.eventHeartbeat,
                              pollInterval: limits.eventPollInterval).register(on: routes)
+        // Executions the schedules start feed the event streams like the API's own.
+        let scheduler = WorkflowScheduler(engine: engine, observer: observer)
+        routes.scheduler = scheduler
+        ScheduleRoutes(scheduler: scheduler).register(on: routes)
         let secured = !(apiKey ?? "").isEmpty
         // Registered last so that the document lists itself too.
         let document = ByteBuffer(bytes: OpenAPIDocument.json(

@@ -66,8 +66,9 @@ enum OpenAPIDocument {
         if let body = spec.body {
             var schema: [String: JSONValue] = ["type": "object", "properties": .object(body)]
             if !spec.required.isEmpty { schema["required"] = .array(spec.required.map { .string($0) }) }
+            schema.merge(spec.bodyConstraints) { _, added in added }
             // An absent body is `{}`: it is valid unless a field is required.
-            operation["requestBody"] = ["required": .bool(!spec.required.isEmpty),
+            operation["requestBody"] = ["required": .bool(!spec.required.isEmpty || !spec.bodyConstraints.isEmpty),
                                         "content": ["application/json": ["schema": .object(schema)]]]
             answers += [400, 413]
         }
@@ -81,6 +82,7 @@ enum OpenAPIDocument {
     }
 
     private static func response(_ status: Int, route: APIRoute) -> JSONValue {
+        if status == 204 { return ["description": "done; no content"] }
         let document = route.path == APIRoutes.prefix + "/openapi.json" && status == 200
         let envelope = status >= 300 ? "Failure" : route.operation.reportsOutcome && status == 200 ? "Outcome" : "Envelope"
         let schema: JSONValue = document ? ["type": "object"] : ["$ref": .string("#/components/schemas/\(envelope)")]
@@ -104,6 +106,7 @@ enum OpenAPIDocument {
     private static func description(_ status: Int) -> String {
         switch status {
         case 200, 202: "the envelope with data"
+        case 204: "done; no content"
         case 400: "a malformed body, field or query parameter"
         case 401: "missing or wrong API key"
         case 404: "unknown workflow, task, agent or execution"

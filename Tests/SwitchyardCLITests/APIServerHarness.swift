@@ -100,7 +100,9 @@ final class APIServerHarness: @unchecked Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), try JSONValue(parsing: bytes.readableBytesView), response.headers)
+        // A 204 has no body: its envelope is null.
+        let envelope = bytes.readableBytes == 0 ? JSONValue.null : try JSONValue(parsing: bytes.readableBytesView)
+        return (Int(response.status.code), envelope, response.headers)
     }
 
     /// Polls an execution until `done` holds for it (or 30 s pass); returns its last state.

@@ -26,6 +26,8 @@ public struct WorkflowConfig: Sendable {
     public var outputs: JSONValue?
     /// The file this workflow came from.
     public var file: String
+    /// `schedule`: when `serve` starts this workflow by itself.
+    public var schedule: WorkflowSchedule?
     /// `schemas`: this workflow's schemas by id, seen before the project's.
     public var schemas: [String: JSONValue] = [:]
 

@@ -114,6 +114,7 @@ extension DocumentDecoder {
             fail(FieldReader.join(FieldReader.join(root.path("agents"), index: index), "id"), "is required")
         }
         workflow.triggers = array(root, "triggers")
+        workflow.schedule = schedule(root)
         for (id, value, _) in schemaDeclarations(root) { workflow.schemas[id] = value }
         for (path, value) in elements(root, "tasks") {
             if let task = task(value, at: path) { workflow.tasks.append(task) }

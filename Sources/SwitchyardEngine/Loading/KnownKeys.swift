@@ -26,6 +26,10 @@ enum KnownKeys {
         "tasks", "outputs", "triggers", "schedule", "resource", "knowledge_bases", "knowledge",
         "timeout",  // Switchyard: the whole execution's deadline (also accepted under config:)
     ]
+    /// compozy's `workflow.Schedule`.
+    static let schedule: Set<String> = [
+        "cron", "timezone", "enabled", "jitter", "overlap_policy", "start_at", "end_at", "input",
+    ]
     static let workflowConfig: Set<String> = globalOptions.union(["env", "input", "timeout"])
 
     /// compozy's `GlobalOpts`: a task's `config:` and the common part of a workflow's.

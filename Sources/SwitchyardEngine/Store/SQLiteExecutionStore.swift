@@ -95,6 +95,9 @@ public final class SQLiteExecutionStore: ExecutionStore {
         migrator.registerMigration("v6-task-usage") { db in
             try db.execute(sql: "ALTER TABLE task_executions ADD COLUMN usage TEXT")
         }
+        // Workflow schedules: the slots that fired (one row per slot, its key the only way to
+        // fire it) and the API's overrides.
+        migrator.registerMigration("v7-schedules") { db in try Self.migrateSchedules(db) }
         return migrator
     }
 

@@ -58,6 +58,13 @@ enum WorkflowValidator {
         if let schema = workflow.inputSchema, schema.objectValue == nil {
             problems.append(ConfigError(file: file, path: "config.input", reason: "expected a JSON Schema mapping"))
         }
+        // compozy's ScheduleValidator: the schedule's input, with the schema's defaults, must pass.
+        if let schedule = workflow.schedule, let schema = workflow.inputSchema, schema.objectValue != nil {
+            let input = workflow.inputWithDefaults(schedule.input)
+            for problem in InputSchemaValidator.problems(in: input, schema: schema, at: "schedule.input") {
+                problems.append(ConfigError(file: file, path: "schedule.input", reason: "schedule input validation error: \(problem)"))
+            }
+        }
         return problems
     }
 
