@@ -106,4 +106,33 @@ struct CompozyExampleTests {
             #expect(request["authorization"] == "Bearer gsk-prompt-only-key")
         }
     }
+
+    /// `schedules`: its every-15-seconds schedule fires in `serve` (the tool found in
+    /// `./entrypoint.ts`, which its project file does not name), and its `api.http` requests work.
+    @Test func schedulesFireInServe() async throws {
+        let directory = try Self.copy("schedules")
+        let server = try APIServerHarness(projectDirectory: directory)
+        defer { _ = server.stop() }
+        let listed = try await server.request(.GET, "/api/v0/schedules")
+        let schedule = listed.envelope["data"]?["schedules"]?.arrayValue?.first
+        #expect(schedule?["workflow_id"] == "hello-scheduler" && schedule?["cron"] == "0,15,30,45 * * * * *", "\(listed.envelope)")
+        #expect(schedule?["enabled"] == true && schedule?["timezone"] == "UTC")
+        var fired: JSONValue = .null
+        for _ in 0..<250 {   // a slot comes every 15 s
+            let runs = try await server.request(.GET, "/api/v0/workflows/hello-scheduler/executions").envelope
+            if let first = runs["data"]?["executions"]?.arrayValue?.first(where: { $0["status"] == "SUCCESS" }) {
+                fired = first
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let execID = try #require(fired["exec_id"]?.stringValue, "no scheduled run: \(server.stderrText)")
+        let state = try await server.request(.GET, "/api/v0/executions/workflows/\(execID)").envelope["data"] ?? .null
+        #expect(state["output"]?["message"] == "Hello from scheduled workflow!", "\(state)")
+        #expect(state["output"]?["status"] == "Schedule execution completed")
+        let disabled = try await server.request(.PATCH, "/api/v0/schedules/hello-scheduler", body: ["enabled": false])
+        #expect(disabled.status == 200 && disabled.envelope["data"]?["enabled"] == false, "\(disabled.envelope)")
+        let retimed = try await server.request(.PATCH, "/api/v0/schedules/hello-scheduler", body: ["cron": "*/30 * * * * *"])
+        #expect(retimed.envelope["data"]?["cron"] == "*/30 * * * * *", "\(retimed.envelope)")
+    }
 }

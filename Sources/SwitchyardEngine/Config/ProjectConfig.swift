@@ -84,8 +84,9 @@ public struct RuntimeConfig: Sendable {
     public var type: String
     /// `entrypoint`: the module exporting the tools, relative to the project directory.
     public var entrypoint: String?
-    /// The entrypoint compozy assumes when none is written (`engine/project/config.go`).
-    public static let defaultEntrypoint = "tools.ts"
+    /// The entrypoints looked for when none is written: compozy's default (`engine/project/config.go`),
+    /// then the file its examples use.
+    public static let defaultEntrypoints = ["tools.ts", "entrypoint.ts"]
     /// `executable`: an explicit path to the runtime binary, relative to the project directory.
     public var executable: String?
     /// `tool_execution_timeout`: the default deadline of each call.

@@ -16,12 +16,13 @@ extension DocumentDecoder {
             project.runtime = self.runtime(runtime)
             checkRuntimeEnvironment(runtime)
         }
-        // compozy's `setRuntimeDefaults`: no `runtime.entrypoint` means `./tools.ts`. Taken only
-        // when that file exists: a project whose tools are all `execute:` modules, ffi or adapter
-        // tools has no entrypoint at all.
+        // compozy's `setRuntimeDefaults`: no `runtime.entrypoint` means `./tools.ts`; its examples
+        // that name none (`schedules`, `prompt-only`) keep their tools in `./entrypoint.ts`. The
+        // first that exists is taken: a project whose tools are all `execute:` modules, ffi or
+        // adapter tools has no entrypoint at all.
         if project.runtime.entrypoint == nil,
-           FileManager.default.fileExists(atPath: directory + "/" + RuntimeConfig.defaultEntrypoint) {
-            project.runtime.entrypoint = "./" + RuntimeConfig.defaultEntrypoint
+           let found = RuntimeConfig.defaultEntrypoints.first(where: { FileManager.default.fileExists(atPath: directory + "/" + $0) }) {
+            project.runtime.entrypoint = "./" + found
         }
         var seenTools: Set<String> = []
         for (path, value) in elements(root, "tools") {
