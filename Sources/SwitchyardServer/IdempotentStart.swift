@@ -10,8 +10,9 @@ import SwitchyardJSON
 /// store's primary key on `exec_id` lets exactly one start record it — across processes and
 /// restarts, with no table of keys to keep. A start whose key was seen answers with that
 /// execution (the async route: `202` with its id; the sync route: its outcome, waited for wherever
-/// it runs) and the header `Idempotent-Replayed: true`. The key is per workflow; the same key with
-/// other input still answers with the first execution (the input is not compared).
+/// it runs) and the header `Idempotent-Replayed: true`. The key is per workflow. The same key with
+/// another input is refused (`409 IDEMPOTENCY_KEY_REUSED`, naming the execution): the request
+/// asks for something else than what the key recorded, and the first execution stays as it is.
 enum IdempotentStart {
     /// The header, and its schema in the OpenAPI document.
     static let header = "X-Idempotency-Key"
@@ -55,15 +56,27 @@ enum IdempotentStart {
 
     /// Starts the key's execution, unless it exists: checked before the start, and again when the
     /// start fails (another request with the key recorded it first).
-    static func start(_ engine: WorkflowEngine, execID: String,
+    /// - Parameter input: the execution input the request asks for (its defaults applied), which a
+    ///   recorded execution must have been started with.
+    /// - Throws: `APIError` 409 `IDEMPOTENCY_KEY_REUSED` when the key's execution has another input.
+    static func start(_ engine: WorkflowEngine, execID: String, key: String, input: JSONValue,
                       _ body: (String) async throws -> ExecutionHandle) async throws -> Start {
-        if try await engine.store.workflow(execID: execID) != nil { return .replayed(execID) }
+        if let record = try await engine.store.workflow(execID: execID) { return try replay(record, key: key, input: input) }
         do {
             return .started(try await body(execID))
         } catch {
-            if (try? await engine.store.workflow(execID: execID)) != nil { return .replayed(execID) }
+            if let record = try? await engine.store.workflow(execID: execID) { return try replay(record, key: key, input: input) }
             throw error
         }
+    }
+
+    private static func replay(_ record: WorkflowExecutionRecord, key: String, input: JSONValue) throws(APIError) -> Start {
+        guard record.input == input else {
+            throw APIError(.conflict, "IDEMPOTENCY_KEY_REUSED",
+                           "`\(header)` \"\(key)\" already started execution \(record.execID) with another input; "
+                           + "send that input again to get its answer, or use a new key")
+        }
+        return .replayed(record.execID)
     }
 
     /// `response` with `Idempotent-Replayed: true`.

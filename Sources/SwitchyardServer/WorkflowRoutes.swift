@@ -19,7 +19,7 @@ struct WorkflowRoutes {
         routes.add(.post, "/api/v0/workflows/:id/executions", APIOperation(
             summary: "Start a workflow (X-Idempotency-Key: a repeated key answers with its first execution)",
             headers: [IdempotentStart.header: IdempotentStart.schema], body: ["input": Self.objectSchema],
-            answers: [202, 404, 422], startsExecution: true)) { request, context in
+            answers: [202, 404, 409, 422], startsExecution: true)) { request, context in
             await APIRoutes.answer {
                 let workflowID = try APIRoutes.parameter("id", context)
                 let body = try await APIRequestBody.read(request)
@@ -36,7 +36,7 @@ struct WorkflowRoutes {
             summary: "Run a workflow and wait for its end (timeout: seconds, default 60, at most 300; X-Idempotency-Key as on the start)",
             headers: [IdempotentStart.header: IdempotentStart.schema],
             body: ["input": Self.objectSchema, "timeout": Self.timeoutSchema],
-            answers: [200, 404, 408, 422], startsExecution: true, reportsOutcome: true)) { request, context in
+            answers: [200, 404, 408, 409, 422], startsExecution: true, reportsOutcome: true)) { request, context in
             await APIRoutes.answer {
                 let workflowID = try APIRoutes.parameter("id", context)
                 let body = try await APIRequestBody.read(request)
@@ -69,7 +69,8 @@ struct WorkflowRoutes {
             })
         }
         let execID = IdempotentStart.executionID(workflowID: workflowID, key: key)
-        return try await IdempotentStart.start(engine, execID: execID) { execID in
+        let recorded = engine.project.workflow(workflowID)?.inputWithDefaults(input.isNull ? .emptyObject : input) ?? input
+        return try await IdempotentStart.start(engine, execID: execID, key: key, input: recorded) { execID in
             try await executions.start {
                 try await engine.start(workflowID: workflowID, input: input, execID: execID, observer: observer)
             }

@@ -25,7 +25,7 @@ struct APIIdempotencyTests {
         #expect(first.status == 202)
         #expect(first.headers["Idempotent-Replayed"].isEmpty)
         let execID = try #require(first.envelope["data"]?["exec_id"]?.stringValue)
-        let again = try await Self.start(server, key: "order-1", name: "someone else")
+        let again = try await Self.start(server, key: "order-1")
         #expect(again.status == 202)
         #expect(again.envelope["data"]?["exec_id"] == .string(execID))
         #expect(again.headers["Idempotent-Replayed"] == ["true"])
@@ -51,6 +51,24 @@ struct APIIdempotencyTests {
         let empty = try await Self.start(server, key: String(repeating: "k", count: 256))
         #expect(empty.status == 400)
         #expect(empty.envelope["error"]?["message"]?.stringValue?.contains("X-Idempotency-Key") == true)
+        #expect(server.stop() == 0)
+    }
+
+    /// Issue 10's bad input: a repeated key with another body is refused, naming the execution the
+    /// key started, which stays as it was.
+    @Test func aRepeatedKeyWithAnotherInputIsRefused() async throws {
+        let server = try APIServerHarness(projectDirectory: try APIServerTests.project())
+        let first = try await Self.start(server, key: "invoice-9", sync: true, name: "ada")
+        let execID = try #require(first.envelope["data"]?["exec_id"]?.stringValue)
+        for sync in [false, true] {
+            let other = try await Self.start(server, key: "invoice-9", sync: sync, name: "eve")
+            #expect(other.status == 409, "\(other.envelope)")
+            #expect(other.envelope["error"]?["code"] == "IDEMPOTENCY_KEY_REUSED")
+            #expect(other.envelope["error"]?["message"]?.stringValue?.contains(execID) == true)
+        }
+        let same = try await Self.start(server, key: "invoice-9", sync: true, name: "ada")
+        #expect(same.status == 200 && same.envelope["data"]?["output"] == ["greeting": "hello ada"])
+        #expect(try await Self.executions(server, of: "quick").count == 1)
         #expect(server.stop() == 0)
     }
 
