@@ -135,4 +135,33 @@ struct CompozyExampleTests {
         let retimed = try await server.request(.PATCH, "/api/v0/schedules/hello-scheduler", body: ["cron": "*/30 * * * * *"])
         #expect(retimed.envelope["data"]?["cron"] == "*/30 * * * * *", "\(retimed.envelope)")
     }
+
+    /// `standalone/basic`: autoloaded agent and task resources (with compozy's `name` and
+    /// `description`), an action whose output schema the model's JSON answer must meet; the
+    /// workflow on the CLI, the task resource on its own over the API.
+    @Test func standaloneBasicRunsItsWorkflowAndItsTask() async throws {
+        try await withFakeOpenAIServer { model in
+            let directory = try Self.copy("standalone-basic")
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENAI_API_KEY"] = "sk-standalone"
+            environment["OPENAI_API_URL"] = model.baseURL
+            let check = try EngineCommandTests.run(["validate", "--project", directory], environment: environment)
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+            let result = try EngineCommandTests.run(
+                ["run", "hello-world", "--project", directory, "--json", "--input", #"{"name": "Ada"}"#], environment: environment)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let value = try JSONValue(parsing: result.stdout)
+            #expect(value["output"] == ["message": "echo: Greet the user whose name is \"Ada\"."], "\(result.stdout)")
+
+            let server = try APIServerHarness(projectDirectory: directory, environment: environment)
+            defer { _ = server.stop() }
+            let task = try await server.request(.POST, "/api/v0/tasks/hello-task/executions/sync", body: ["with": ["name": "Bo"]])
+            #expect(task.status == 200, "\(task.envelope)")
+            #expect(task.envelope["data"]?["output"] == ["greeting": "echo: Greet the user whose name is \"Bo\"."], "\(task.envelope)")
+            let missing = try await server.request(.POST, "/api/v0/tasks/hello-task/executions/sync", body: ["with": ["nom": "Bo"]])
+            #expect(missing.envelope["data"]?["status"] == "FAILED")
+            #expect(missing.envelope["error"]?["message"]?.stringValue?.contains("input does not match the task's input schema") == true,
+                    "\(missing.envelope)")
+        }
+    }
 }

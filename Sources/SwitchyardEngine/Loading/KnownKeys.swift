@@ -52,19 +52,20 @@ enum KnownKeys {
         "filter", "item_var", "index_var", "mode", "batch", "routes", "wait_for", "on_timeout",
         "processor", "signal", "operation", "memory_ref", "key_template", "payload", "batch_size",
         "max_keys", "clear_config", "flush_config", "health_config", "stats_config",
+        "name", "description",  // compozy's display metadata (examples/agentic, standalone/basic)
     ]
 
     static let tool: Set<String> = [
-        "id", "description", "resource", "input", "output", "config", "env", "timeout", "with",
+        "id", "name", "description", "resource", "input", "output", "config", "env", "timeout", "with",
         "execute",
         "adapter", "ffi",  // Switchyard: the adapter that runs the tool, an ffi signature
     ]
     static let agent: Set<String> = [
-        "id", "resource", "instructions", "model", "config", "actions", "tools", "mcps", "memory",
-        "max_iterations", "json_mode", "env", "with", "attachments", "knowledge",
+        "id", "name", "description", "resource", "instructions", "model", "config", "actions", "tools", "mcps",
+        "memory", "max_iterations", "json_mode", "env", "with", "attachments", "knowledge",
     ]
     static let action: Set<String> = [
-        "id", "prompt", "input", "output", "with", "json_mode", "attachments", "tools",
+        "id", "name", "description", "prompt", "input", "output", "with", "json_mode", "attachments", "tools",
     ]
 
     /// The known key closest to `key`, when it is close enough to be the intended one: at most

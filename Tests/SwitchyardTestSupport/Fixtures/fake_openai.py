@@ -33,8 +33,10 @@ The chat-completions answer is scripted by the request's "model" field:
   bad-args      first turn: a call to "add" with {"a": "two"}; then text "fixed: <tool content>"
   truncated     HTTP 200 whose Content-Length promises more bytes than are sent
   wrong-shape   HTTP 200 with JSON that is not a chat completion
-  REAL_PROJECT_MODELS (the names compozy's examples use) answer as echo; any other model is
-                HTTP 400 "unknown scripted model"
+  REAL_PROJECT_MODELS (the names compozy's examples use) answer as echo, or, when a message
+                states an output schema ("matching this JSON Schema: {...}"), with a JSON object
+                of its properties (strings "echo: <first line of the last user message>");
+                any other model is HTTP 400 "unknown scripted model"
 """
 import json
 import signal
@@ -113,6 +115,25 @@ def anthropic_answer(body):
                                             "message": "unknown scripted model %r" % model}}
 
 
+SCHEMA_MARKER = "matching this JSON Schema: "
+
+
+def schema_shaped(messages, last_user):
+    """A JSON answer that follows the output schema the agent runner states in a message
+    ("... matching this JSON Schema: {...}"): each string property says "echo: <first line of the
+    last user message>", numbers are 1, booleans true. None when no message states a schema."""
+    for message in reversed(messages):
+        content = message.get("content") or ""
+        if not isinstance(content, str) or SCHEMA_MARKER not in content:
+            continue
+        schema, _ = json.JSONDecoder().raw_decode(content.split(SCHEMA_MARKER, 1)[1].strip())
+        line = last_user.strip().splitlines()[0] if last_user.strip() else ""
+        values = {"string": "echo: " + line, "integer": 1, "number": 1, "boolean": True}
+        props = schema.get("properties", {})
+        return json.dumps({k: values.get(v.get("type"), "echo: " + line) for k, v in props.items()})
+    return None
+
+
 def answer(body):
     model = body.get("model")
     messages = body.get("messages", [])
@@ -158,7 +179,8 @@ def answer(body):
     if model == "wrong-shape":
         return 200, {"object": "list", "data": []}
     if model in REAL_PROJECT_MODELS:
-        return 200, text("echo: " + users[-1])
+        shaped = schema_shaped(messages, users[-1])
+        return 200, text(shaped if shaped is not None else "echo: " + users[-1])
     return 400, {"error": {"message": "unknown scripted model %r" % model}}
 
 
