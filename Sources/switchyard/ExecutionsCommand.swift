@@ -44,7 +44,7 @@ struct ExecutionsCommand: AsyncParsableCommand {
                 filter.status = known
             }
             let records: [WorkflowExecutionRecord]
-            if FileManager.default.fileExists(atPath: StoreSelection.defaultSQLitePath(forProject: project)) {
+            if projectStoreExists(project) {
                 let store = try openStore(project)
                 do { records = try await store.listWorkflows(filter) } catch {
                     throw CommandFailure(line: "error: \(error)", exitCode: 2)
@@ -76,8 +76,8 @@ struct ExecutionsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let path = StoreSelection.defaultSQLitePath(forProject: project)
-            guard FileManager.default.fileExists(atPath: path) else {
+            let path = projectStoreSelection(project).sqlitePath(forProject: project) ?? "the project's store"
+            guard projectStoreExists(project) else {
                 throw CommandFailure.usage("\(execID): no execution with this id (no store at \(path))")
             }
             let store = try openStore(project)
@@ -127,10 +127,24 @@ struct ExecutionsCommand: AsyncParsableCommand {
     }
 }
 
-/// The project's own store (read by `executions`, which loads no project); a failure is one
-/// exit-2 line naming the file.
+/// The project's own store (read by `executions`): the one its project file names (`store:`, or
+/// compozy's `database:`), else its default file; a failure is one exit-2 line naming the file.
 func openStore(_ projectDirectory: String) throws -> any ExecutionStore {
-    do { return try StoreSelection.projectDefault.open(forProject: projectDirectory) } catch {
+    do { return try projectStoreSelection(projectDirectory).open(forProject: projectDirectory) } catch {
         throw CommandFailure(line: error.description, exitCode: 2)
     }
+}
+
+/// The store the project file declares, else the default file. A project that does not load
+/// falls back to the default: listing what ran must not depend on every file being valid now.
+func projectStoreSelection(_ projectDirectory: String) -> StoreSelection {
+    guard let project = try? ProjectLoader.load(directory: projectDirectory),
+          let declared = try? StoreSelection.declared(in: project) else { return .projectDefault }
+    return declared
+}
+
+/// Whether there is a store to read: a server store always, a SQLite file once it exists.
+func projectStoreExists(_ projectDirectory: String) -> Bool {
+    guard let path = projectStoreSelection(projectDirectory).sqlitePath(forProject: projectDirectory) else { return true }
+    return FileManager.default.fileExists(atPath: path)
 }

@@ -164,4 +164,26 @@ struct CompozyExampleTests {
                     "\(missing.envelope)")
         }
     }
+
+    /// `database/sqlite-quickstart`: its `database: {driver: sqlite, path}` is the store the run
+    /// records into, and `executions list` finds the run there.
+    @Test func sqliteQuickstartRecordsIntoItsDatabaseFile() async throws {
+        try await withFakeOpenAIServer { model in
+            let directory = try Self.copy("sqlite-quickstart")
+            var environment = ProcessInfo.processInfo.environment
+            environment["GROQ_API_KEY"] = "gsk-quickstart"
+            environment["GROQ_API_URL"] = model.baseURL
+            let result = try EngineCommandTests.run(
+                ["run", "text-analysis", "--project", directory, "--json", "--input", #"{"text": "Tides follow the moon."}"#],
+                environment: environment)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let value = try JSONValue(parsing: result.stdout)
+            #expect(value["output"]?["analyze"]?["output"]?["response"]?.stringValue?.contains("Tides follow the moon.") == true,
+                    "\(result.stdout)")
+            #expect(FileManager.default.fileExists(atPath: directory + "/data/compozy.db"))
+            #expect(!FileManager.default.fileExists(atPath: directory + "/.switchyard/state.sqlite"))
+            let listed = try EngineCommandTests.run(["executions", "list", "--project", directory, "--json"], environment: environment)
+            #expect(listed.stdout.contains(value["exec_id"]?.stringValue ?? "?"), "\(listed.stdout)\(listed.stderr)")
+        }
+    }
 }

@@ -12,6 +12,8 @@ extension DocumentDecoder {
         project.env = environment(root, "env")
         project.models = array(root, "models")
         project.store = string(root, "store")
+        let database = databaseStore(root)
+        if project.store == nil { project.store = database }
         if let runtime = mapping(root, "runtime") {
             project.runtime = self.runtime(runtime)
             checkRuntimeEnvironment(runtime)

@@ -14,7 +14,14 @@ enum KnownKeys {
         "name", "version", "description", "author", "workflows", "models", "schemas", "config",
         "runtime", "autoload", "tools", "memories", "monitoring", "CWD", "knowledge_bases",
         "embedders", "vector_dbs", "knowledge", "mcps", "cache",
+        "database",  // compozy's store block, read as `store:` (DocumentDecoder+Database.swift)
         "env", "adapters", "store",  // Switchyard: project-wide env, C-ABI adapter libraries, the execution store
+    ]
+    /// compozy's `database:` (`pkg/config` `DatabaseConfig`).
+    static let database: Set<String> = [
+        "driver", "path", "conn_string", "url", "host", "port", "user", "password", "dbname", "sslmode",
+        "auto_migrate", "max_open_conns", "max_idle_conns", "conn_max_lifetime", "conn_max_idle_time",
+        "busy_timeout",
     ]
     static let workflowSource: Set<String> = ["source"]
     static let autoload: Set<String> = ["enabled", "strict", "include", "exclude", "watch_enabled"]
