@@ -59,7 +59,8 @@ let package = Package(
             path: "Modules/SwitchyardEngine",
             // The SQLite store's files, the only ones that need GRDB.
             exclude: ["Store/SQLiteExecutionStore.swift", "Store/SQLiteExecutionStore+Leases.swift",
-                      "Store/SQLiteExecutionStore+Signals.swift", "Store/SQLiteGroupCommit.swift",
+                      "Store/SQLiteExecutionStore+Signals.swift", "Store/SQLiteExecutionStore+Schedules.swift",
+                      "Store/SQLiteGroupCommit.swift",
                       "Store/SQLitePollingNotifier.swift"],
             swiftSettings: strict),
         .systemLibrary(name: "CLibFFI", path: "Modules/CLibFFI", pkgConfig: "libffi"),

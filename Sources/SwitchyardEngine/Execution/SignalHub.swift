@@ -27,8 +27,10 @@ public struct Signal: Sendable, Hashable {
         self.source = source
     }
 
+    /// Equal when names and payloads are (the metadata is not compared).
     public static func == (lhs: Signal, rhs: Signal) -> Bool { lhs.name == rhs.name && lhs.payload == rhs.payload }
 
+    /// Hashes the name and the payload, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(payload)
