@@ -33,14 +33,30 @@ enum APIRoutes {
             throw APIError.notFound("no execution \"\(execID)\"", kind: "unknown_execution")
         }
         let tasks = try await engine.store.tasks(workflowExecID: execID)
+        let list = tasks.map(\.json)
         var state: [String: JSONValue] = [
-            "exec_id": .string(record.execID), "workflow_id": .string(record.workflowID),
-            "status": .string(record.status.rawValue), "input": record.input, "output": record.output ?? .null,
-            "error": record.error ?? .null, "created_at": .string(record.createdAt),
-            "updated_at": .string(record.updatedAt), "tasks": .array(tasks.map(\.json)),
+            "exec_id": .string(record.execID), "workflow_exec_id": .string(record.execID),
+            "workflow_id": .string(record.workflowID), "status": .string(record.status.rawValue), "input": record.input,
+            "output": record.output ?? .null, "error": record.error ?? .null, "created_at": .string(record.createdAt),
+            "updated_at": .string(record.updatedAt), "tasks": taskMap(tasks, list, workflowID: record.workflowID),
+            "task_executions": .array(list),
         ]
         if let usage = tasks.executionUsage { state["usage"] = usage }
         return .object(state)
+    }
+
+    /// compozy's `workflow.State.tasks`: each task's state keyed by its task id (a later record of
+    /// an id, such as a wait's processor run on the next signal, wins, as in compozy's map), with
+    /// compozy's `workflow_id` and `parent_state_id` beside Switchyard's fields.
+    private static func taskMap(_ tasks: [TaskExecutionRecord], _ list: [JSONValue], workflowID: String) -> JSONValue {
+        var byID: [String: JSONValue] = [:]
+        for (record, json) in zip(tasks, list) {
+            var members = json.objectValue ?? [:]
+            members["workflow_id"] = .string(workflowID)
+            members["parent_state_id"] = record.parent.map(JSONValue.string) ?? .null
+            byID[record.taskID] = .object(members)
+        }
+        return .object(byID)
     }
 
     /// 408 once a sync wait ran out: the run goes on; the answer carries its state so far.

@@ -32,7 +32,7 @@ struct APIPauseTests {
     }
 
     static func taskIDs(_ state: JSONValue) -> [String] {
-        (state["tasks"]?.arrayValue ?? []).compactMap { $0["task_id"]?.stringValue }
+        (state["task_executions"]?.arrayValue ?? []).compactMap { $0["task_id"]?.stringValue }
     }
 
     @Test func aPausedExecutionStartsNoNextTaskUntilResumed() async throws {
@@ -52,7 +52,7 @@ struct APIPauseTests {
         // The running wait task takes its signal and ends; the next task does not start.
         _ = try await server.request(.POST, base + "/signals", body: ["signal_name": "go", "payload": [:]])
         let held = try await server.waitForExecution(execID) { state in
-            state["tasks"]?.arrayValue?.first { $0["task_id"] == "hold" }?["status"] == "SUCCESS"
+            state["task_executions"]?.arrayValue?.first { $0["task_id"] == "hold" }?["status"] == "SUCCESS"
         }
         #expect(held["status"] == "PAUSED")
         try await Task.sleep(for: .milliseconds(500))
@@ -83,12 +83,12 @@ struct APIPauseTests {
         #expect(try await server.request(.POST, base + "/pause").status == 202)
         _ = try await server.request(.POST, base + "/signals", body: ["signal_name": "go", "payload": [:]])
         _ = try await server.waitForExecution(execID) { state in
-            state["tasks"]?.arrayValue?.first { $0["task_id"] == "hold" }?["status"] == "SUCCESS"
+            state["task_executions"]?.arrayValue?.first { $0["task_id"] == "hold" }?["status"] == "SUCCESS"
         }
         #expect(try await server.request(.POST, base + "/cancel").status == 202)
         let ended = try await server.waitForExecution(execID) { $0["status"] == "CANCELED" || $0["status"] == "SUCCESS" }
         #expect(ended["status"] == "CANCELED")
-        #expect(ended["tasks"]?.arrayValue?.first { $0["task_id"] == "after" }?["status"] != "SUCCESS")
+        #expect(ended["task_executions"]?.arrayValue?.first { $0["task_id"] == "after" }?["status"] != "SUCCESS")
         #expect(server.stop() == 0)
     }
 }

@@ -52,7 +52,11 @@ struct APIServerTests {
         #expect(started.envelope["data"]?["workflow_id"] == "quick")
         let state = try await server.waitForExecution(execID) { $0["status"] == "SUCCESS" }
         #expect(state["output"] == ["greeting": "hello bo"])
-        #expect(state["created_at"]?.stringValue != nil && state["tasks"]?.arrayValue?.count == 1)
+        #expect(state["created_at"]?.stringValue != nil && state["task_executions"]?.arrayValue?.count == 1)
+        // compozy's workflow.State beside it: `workflow_exec_id` and `tasks` keyed by task id.
+        #expect(state["workflow_exec_id"] == .string(execID))
+        #expect(state["tasks"]?["hi"]?["status"] == "SUCCESS" && state["tasks"]?["hi"]?["workflow_id"] == "quick", "\(state)")
+        #expect(state["tasks"]?["hi"]?["output"] == ["greeting": "hello bo"])
 
         let listed = try await server.request(.GET, "/api/v0/executions/workflows")
         #expect(listed.envelope["data"]?.arrayValue?.contains { $0["exec_id"] == .string(execID) } == true)

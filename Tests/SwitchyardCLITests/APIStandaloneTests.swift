@@ -28,7 +28,7 @@ struct APIStandaloneTests {
                                                  body: ["with": ["text": "a b"]])
         let state = try #require(withState.envelope["data"]?["state"])
         #expect(state["workflow_id"] == "task:count" && state["status"] == "SUCCESS")
-        #expect(state["tasks"]?.arrayValue?.count == 1)
+        #expect(state["task_executions"]?.arrayValue?.count == 1)
 
         let started = try await server.request(.POST, "/api/v0/tasks/count/executions", body: ["with": ["text": "x y z w"]])
         #expect(started.status == 202 && started.envelope["data"]?["task_id"] == "count")
