@@ -129,4 +129,38 @@ struct PromptTaskCommandTests {
         #expect(check.status != 0)
         #expect((check.stdout + check.stderr).contains("wf.yaml: tasks[0].model_config: unknown model \"nowhere\""))
     }
+
+    /// A task's `agent:` written as a whole agent (compozy's task fixtures, and what
+    /// `$use: agent(…)` produces) declares it; `validate` checks its keys like a declared one's.
+    @Test func anInlineAgentIsDeclaredByItsTask() throws {
+        let models = Self.defaultModel + """
+
+              - id: scripted
+                provider: mock
+                model: scripted
+                params: {response: from the inline agent}
+            """
+        let directory = try Self.project(models: models, tasks: """
+              - id: ask
+                prompt: say something
+                agent: {id: inliner, model: scripted, instructions: Be brief.}
+                on_success: {next: again}
+              - id: again
+                prompt: say it again
+                agent: inliner
+            """)
+        let result = try EngineCommandTests.run(["run", "wf", "--project", directory, "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let value = try JSONValue(parsing: result.stdout)
+        #expect(value["output"]?["ask"]?["output"] == ["response": "from the inline agent"], "\(result.stdout)")
+        #expect(value["output"]?["again"]?["output"] == ["response": "from the inline agent"])
+
+        let typo = try Self.project(models: models, tasks: """
+              - {id: t, prompt: hi, agent: {id: x, model: scripted, instrucions: Be brief.}}
+            """)
+        let check = try EngineCommandTests.run(["validate", "--project", typo])
+        #expect(check.status != 0)
+        #expect((check.stdout + check.stderr).contains("tasks[0].agent.instrucions: unknown key in an agent (did you mean \"instructions\"?)"),
+                "\(check.stdout)\(check.stderr)")
+    }
 }

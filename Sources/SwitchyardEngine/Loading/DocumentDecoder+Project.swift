@@ -123,8 +123,27 @@ extension DocumentDecoder {
             if let task = task(value, at: path) { workflow.tasks.append(task) }
         }
         if workflow.tasks.isEmpty, problems.isEmpty { fail("tasks", "a workflow needs at least one task") }
+        adoptInlineAgents(of: workflow.tasks, into: &workflow)
         workflow.outputs = root.members["outputs"]
         return workflow
+    }
+
+    /// A task's `agent:` written as a whole agent (compozy accepts one inline, and
+    /// `$use: agent(…)` puts one there) declares that agent for the workflow, unless the workflow
+    /// declares the id itself; a mapping with only `id` is a reference, as a string is.
+    private mutating func adoptInlineAgents(of tasks: [TaskConfig], into workflow: inout WorkflowConfig) {
+        for task in tasks {
+            if let agent = task.raw["agent"], let members = agent.objectValue, members.keys.contains(where: { $0 != "id" }),
+               let id = members["id"]?.stringValue,
+               !workflow.agents.contains(where: { $0["id"]?.stringValue == id }) {
+                checkAgentKeys([(FieldReader.join(task.path, "agent"), agent)])
+                workflow.agents.append(agent)
+            }
+            let inlineRoutes = task.routes.compactMap { route -> TaskConfig? in
+                if case .inline(let inline) = route.target { return inline } else { return nil }
+            }
+            adoptInlineAgents(of: task.tasks + [task.task, task.processor].compactMap { $0 } + inlineRoutes, into: &workflow)
+        }
     }
 
     /// `sha256:`: 64 hex digits (either case; kept in lower case).
