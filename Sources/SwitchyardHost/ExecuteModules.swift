@@ -27,18 +27,26 @@ enum ExecuteModules {
             if let module = tool.execute { modules[tool.id] = .string(module) }
         }
         guard !modules.isEmpty else { return own }
-        let directory = project.directory + "/.switchyard"
-        let path = directory + "/" + fileName
         let source = moduleSource(entrypoint: own, modules: .object(modules))
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            if (try? String(contentsOfFile: path, encoding: .utf8)) != source {
-                try source.write(toFile: path, atomically: true, encoding: .utf8)
+        // The project's state directory, else (a read-only project) a private temporary one.
+        // FNV-1a of the project path: the same directory for every process of one project.
+        let digest = project.directory.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        let temporary = NSTemporaryDirectory() + "switchyard-modules-\(getuid())-" + String(digest, radix: 36)
+        var failures: [String] = []
+        for directory in [project.directory + "/.switchyard", temporary] {
+            let path = directory + "/" + fileName
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+                if (try? String(contentsOfFile: path, encoding: .utf8)) != source {
+                    try source.write(toFile: path, atomically: true, encoding: .utf8)
+                }
+                return path
+            } catch {
+                failures.append("\(path): \(error)")
             }
-        } catch {
-            throw ToolError(.notFound, "cannot write the runtime module for the tools' execute: modules at \(path): \(error)")
         }
-        return path
+        throw ToolError(.notFound, "cannot write the runtime module for the tools' execute: modules (\(failures.joined(separator: "; ")))")
     }
 
     /// The generated module's text.
