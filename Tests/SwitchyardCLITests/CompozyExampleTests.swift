@@ -17,6 +17,15 @@ struct CompozyExampleTests {
         return directory
     }
 
+    /// The test's environment with a model key and the local model server's URL under the names
+    /// an example's model reads (`{{ .env.PREFIX_API_KEY }}`, `{{ .env.PREFIX_API_URL }}`).
+    static func modelEnvironment(_ model: FakeOpenAIServer, prefix: String, key: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment[prefix + "_API_KEY"] = key
+        environment[prefix + "_API_URL"] = model.baseURL
+        return environment
+    }
+
     /// `nested-tasks`: a composite holding a parallel, a collection over the input's default list
     /// and a composite of a race and a sequential collection over a JSON-string `items`.
     static func checkNestedTasks(_ value: JSONValue, _ context: String) {
@@ -90,9 +99,7 @@ struct CompozyExampleTests {
     @Test func promptOnlyCallsTheDefaultModel() async throws {
         try await withFakeOpenAIServer { model in
             let directory = try Self.copy("prompt-only")
-            var environment = ProcessInfo.processInfo.environment
-            environment["GROQ_API_KEY"] = "gsk-prompt-only-key"
-            environment["GROQ_API_URL"] = model.baseURL
+            let environment = Self.modelEnvironment(model, prefix: "GROQ", key: "gsk-prompt-only-key")
             let result = try EngineCommandTests.run(
                 ["run", "prompt-only", "--project", directory, "--json", "--input", #"{"text": "Rivers carve valleys."}"#],
                 environment: environment)
@@ -142,9 +149,7 @@ struct CompozyExampleTests {
     @Test func standaloneBasicRunsItsWorkflowAndItsTask() async throws {
         try await withFakeOpenAIServer { model in
             let directory = try Self.copy("standalone-basic")
-            var environment = ProcessInfo.processInfo.environment
-            environment["OPENAI_API_KEY"] = "sk-standalone"
-            environment["OPENAI_API_URL"] = model.baseURL
+            let environment = Self.modelEnvironment(model, prefix: "OPENAI", key: "sk-standalone")
             let check = try EngineCommandTests.run(["validate", "--project", directory], environment: environment)
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
             let result = try EngineCommandTests.run(
@@ -170,9 +175,7 @@ struct CompozyExampleTests {
     @Test func sqliteQuickstartRecordsIntoItsDatabaseFile() async throws {
         try await withFakeOpenAIServer { model in
             let directory = try Self.copy("sqlite-quickstart")
-            var environment = ProcessInfo.processInfo.environment
-            environment["GROQ_API_KEY"] = "gsk-quickstart"
-            environment["GROQ_API_URL"] = model.baseURL
+            let environment = Self.modelEnvironment(model, prefix: "GROQ", key: "gsk-quickstart")
             let result = try EngineCommandTests.run(
                 ["run", "text-analysis", "--project", directory, "--json", "--input", #"{"text": "Tides follow the moon."}"#],
                 environment: environment)
