@@ -26,6 +26,16 @@ extension PostgresExecutionStore: ScheduleStore {
         "SELECT pg_advisory_xact_lock(hashtext('switchyard-schedule:' || \(workflowID)))"
     }
 
+    /// Takes the schedule's lock for the transaction on `connection`, then answers whether
+    /// anything the schedule started still runs (or was claimed within the start window).
+    private func lockedScheduleRuns(_ workflowID: String, cutoff: String, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query(Self.lock(workflowID), logger: logger)
+        var isRunning = false
+        for try await value in try await connection.query(Self.scheduledRunning(workflowID, cutoff: cutoff),
+                                                          logger: logger).decode(Bool.self) { isRunning = value }
+        return isRunning
+    }
+
     /// Records the slot and decides its outcome in one transaction.
     public func claimScheduleSlot(workflowID: String, slot: String, execID: String,
                                   policy: WorkflowSchedule.OverlapPolicy) async throws -> ScheduleSlotRecord? {
@@ -34,10 +44,7 @@ extension PostgresExecutionStore: ScheduleStore {
         let cutoff = Timestamp.format(now.addingTimeInterval(-ScheduleSlotRecord.startWindow))
         return try await perform {
             try await client.withTransaction(logger: logger) { connection -> ScheduleSlotRecord? in
-                try await connection.query(Self.lock(workflowID), logger: logger)
-                var isRunning = false
-                for try await value in try await connection.query(Self.scheduledRunning(workflowID, cutoff: cutoff),
-                                                                  logger: logger).decode(Bool.self) { isRunning = value }
+                let isRunning = try await lockedScheduleRuns(workflowID, cutoff: cutoff, on: connection)
                 let outcome: ScheduleSlotRecord.Outcome = switch (policy, isRunning) {
                 case (.allow, _), (.cancelOther, _), (_, false): .started
                 case (.bufferOne, true): .buffered
@@ -69,11 +76,7 @@ extension PostgresExecutionStore: ScheduleStore {
         let cutoff = Timestamp.format(now.addingTimeInterval(-ScheduleSlotRecord.startWindow))
         return try await perform {
             try await client.withTransaction(logger: logger) { connection -> ScheduleSlotRecord? in
-                try await connection.query(Self.lock(workflowID), logger: logger)
-                var isRunning = true
-                for try await value in try await connection.query(Self.scheduledRunning(workflowID, cutoff: cutoff),
-                                                                  logger: logger).decode(Bool.self) { isRunning = value }
-                if isRunning { return nil }
+                if try await lockedScheduleRuns(workflowID, cutoff: cutoff, on: connection) { return nil }
                 var found: (String, String)?
                 for try await row in try await connection.query("""
                     UPDATE schedule_slots SET outcome = 'started', recorded_at = \(recordedAt)
